@@ -1,0 +1,323 @@
+"""The timeline (pure arithmetic on clip lengths) and the audio join.
+
+Clips are prepared one at a time with pydub (silence trimmed, short fades, loudness set per
+clip) and streamed as float samples into one ffmpeg process that resamples to 44.1 kHz, runs a
+true-peak limiter and encodes. The episode is never held in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import ffmpeg
+from .errors import FFmpegError, OutputError
+from .models import Chapter, Clip, Cue, Timeline, Utterance
+
+OUTPUT_RATE = 44100
+FADE_MS = 8  # fades at every clip edge: no clicks where clips meet silence
+SILENCE_THRESHOLD_DB = -45.0  # below the clip's peak: what counts as the engine's silence
+KEEP_MS = 15  # keep this much of the engine's silence next to the speech (soft consonants)
+MIN_CLIP_LOUDNESS_S = 0.4  # BS.1770 needs one 400 ms block to measure
+
+
+# -- timeline: pure arithmetic -----------------------------------------------------------
+
+
+def samples_to_ms(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def pause_samples(pause_ms: int, rate: int) -> int:
+    return round(pause_ms * rate / 1000)
+
+
+def build_timeline(
+    utterances: Sequence[Utterance],
+    speech_samples: Sequence[int],
+    chapter_titles: Sequence[str],
+    rate: int,
+    lead_samples: int = 0,
+    tail_samples: int = 0,
+) -> Timeline:
+    """Cues and chapters from the length of each clip and the pause after it.
+
+    `lead_samples` (an intro jingle) and `tail_samples` (an outro) surround the speech: the
+    first chapter starts at 0 and the last ends with the audio."""
+    cues = []
+    position = lead_samples
+    for utterance, length in zip(utterances, speech_samples, strict=True):
+        start, end = position, position + length
+        cues.append(
+            Cue(
+                start_ms=samples_to_ms(start, rate),
+                end_ms=samples_to_ms(end, rate),
+                text=utterance.shown,
+                section=utterance.section,
+                kind=utterance.kind,
+                paragraph_end=utterance.paragraph_end,
+            )
+        )
+        position = end + pause_samples(utterance.pause_after, rate)
+    duration_ms = samples_to_ms(position + tail_samples, rate)
+    starts: dict[int, int] = {}
+    for cue in cues:
+        starts.setdefault(cue.section, cue.start_ms)
+    starts[min(starts, default=0)] = 0
+    order = sorted(starts, key=lambda section: starts[section])
+    chapters = []
+    for n, section in enumerate(order):
+        end = starts[order[n + 1]] if n + 1 < len(order) else duration_ms
+        chapters.append(Chapter(chapter_titles[section], starts[section], end))
+    return Timeline(chapters=tuple(chapters), cues=tuple(cues), duration_ms=duration_ms)
+
+
+# -- clips ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PreparedClip:
+    samples: object  # float32 numpy array at the clip's rate, loudness set, faded
+    rate: int
+
+
+def to_segment(clip: Clip):
+    AudioSegment = pydub_segment_class()
+    return AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.rate, channels=1)
+
+
+def trim_silence(segment):
+    """Cut the engine's own leading and trailing silence, keeping KEEP_MS of it."""
+    from pydub.silence import detect_leading_silence
+
+    if len(segment) == 0 or segment.max == 0:
+        return segment[:0]
+    threshold = segment.max_dBFS + SILENCE_THRESHOLD_DB
+    lead = detect_leading_silence(segment, silence_threshold=threshold, chunk_size=5)
+    tail = detect_leading_silence(segment.reverse(), silence_threshold=threshold, chunk_size=5)
+    start = max(0, lead - KEEP_MS)
+    end = min(len(segment), len(segment) - tail + KEEP_MS)
+    return segment[start:end] if end > start else segment[:0]
+
+
+def clip_loudness(samples, rate: int) -> float | None:
+    """Integrated loudness (LUFS, BS.1770) of a clip, or None when it is too short or silent."""
+    import pyloudnorm
+
+    if len(samples) < MIN_CLIP_LOUDNESS_S * rate:
+        return None
+    loudness = pyloudnorm.Meter(rate).integrated_loudness(samples.astype("float64"))
+    return loudness if math.isfinite(loudness) else None
+
+
+def limit_peaks(samples, rate: int, ceiling: float):
+    """A look-ahead peak limiter on one clip: no sample above `ceiling` (linear).
+
+    The gain each sample needs is spread over a 6 ms window (minimum filter) and smoothed
+    with a Hann window half that long, so the gain never rises above what any peak needs."""
+    import numpy as np
+    from scipy.ndimage import minimum_filter1d
+
+    magnitude = np.abs(samples)
+    if magnitude.size == 0 or magnitude.max() <= ceiling:
+        return samples
+    need = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-9))
+    width = max(3, int(rate * 0.006)) | 1
+    held = minimum_filter1d(need, size=width, mode="nearest")
+    kernel = np.hanning(width // 2 + 2)[1:-1]
+    kernel /= kernel.sum()
+    gain = np.convolve(held, kernel, mode="same")
+    return (samples * gain).astype(np.float32)
+
+
+class Leveler:
+    """Brings each clip to the target loudness with its peaks limited.
+
+    Limiting lowers loudness, so the gain is corrected and the clip limited again (a few
+    rounds converge to within 0.1 LU). A clip too short to measure gets the last gain used."""
+
+    # Whole-episode gating counts blocks that straddle a clip and a pause, which clip-by-clip
+    # measurement does not: an episode measures about this much below its clips.
+    EPISODE_OFFSET_LU = 0.5
+
+    def __init__(self, target_lufs: float, ceiling_db: float = -2.2):
+        self.target = target_lufs + self.EPISODE_OFFSET_LU
+        self.ceiling = 10 ** (ceiling_db / 20)
+        self.last_gain_db = 0.0
+
+    def level(self, samples, rate: int):
+        import numpy as np
+
+        loudness = clip_loudness(samples, rate)
+        if loudness is None:
+            gain = 10 ** (self.last_gain_db / 20)
+            return limit_peaks(samples * np.float32(gain), rate, self.ceiling)
+        gain_db = self.target - loudness
+        out = samples
+        for _ in range(4):
+            # Bounded: a near-silent clip must not be blown up into noise.
+            gain_db = max(-30.0, min(30.0, gain_db))
+            out = limit_peaks(samples * np.float32(10 ** (gain_db / 20)), rate, self.ceiling)
+            measured = clip_loudness(out, rate)
+            if measured is None or abs(self.target - measured) < 0.1:
+                break
+            gain_db += self.target - measured
+        self.last_gain_db = gain_db
+        return out
+
+
+def pydub_segment_class():
+    """pydub's AudioSegment, imported without its warning about a missing ffmpeg on PATH."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+
+    AudioSegment.converter = ffmpeg.ffmpeg_exe()
+    return AudioSegment
+
+
+def prepare_clip(clip: Clip, leveler: Leveler) -> PreparedClip:
+    """Trim, fade and level one clip; pydub works on this clip only."""
+    import numpy as np
+
+    segment = trim_silence(to_segment(clip))
+    if len(segment) > 4 * FADE_MS:
+        segment = segment.fade_in(FADE_MS).fade_out(FADE_MS)
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768.0
+    return PreparedClip(samples=leveler.level(samples, clip.rate), rate=clip.rate)
+
+
+def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):
+    """An --intro/--outro file: decoded by ffmpeg, faded in and out, a little under the voice."""
+    import numpy as np
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read the jingle ({exc.strerror})")
+    try:
+        pcm = ffmpeg.decode_pcm(data, rate)
+    except FFmpegError as exc:
+        raise FFmpegError(f"{path}: not an audio file ffmpeg can read ({exc})")
+    segment = to_segment(Clip(pcm=pcm, rate=rate))
+    fade = min(fade_ms, len(segment) // 3)
+    segment = segment.fade_in(fade).fade_out(fade)
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768.0
+    return Leveler(target_lufs - 4.0).level(samples, rate)
+
+
+# -- the encoder ---------------------------------------------------------------------------
+
+
+def limiter_filter(true_peak_db: float) -> str:
+    """Resample to 44.1 kHz and catch the peaks the resampler and encoder add.
+
+    Each clip is already limited (Leveler); this limit sits 1.2 dB under the true-peak target
+    to leave room for the MP3/AAC encoder's overshoot, measured on decoded episodes."""
+    limit = 10 ** ((true_peak_db - 1.2) / 20)
+    return (
+        f"aresample={OUTPUT_RATE},"
+        f"alimiter=limit={limit:.4f}:attack=1:release=50:level=false:latency=true"
+    )
+
+
+def encoder_args(fmt: str, bitrate: str) -> list[str]:
+    if fmt == "m4b":
+        return ["-c:a", "aac", "-b:a", bitrate, "-movflags", "+faststart", "-f", "mp4"]
+    return ["-c:a", "libmp3lame", "-b:a", bitrate, "-write_xing", "1", "-id3v2_version", "0",
+            "-f", "mp3"]
+
+
+_SUMMARY = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf)\s*LUFS.*?"
+                      r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS", re.S)
+
+
+class Encoder:
+    """One ffmpeg process fed float samples on stdin; writes `path` when closed cleanly."""
+
+    def __init__(self, path: Path, rate: int, fmt: str, bitrate: str, true_peak_db: float):
+        self.path = Path(path)
+        self.rate = rate
+        self.samples_written = 0
+        self._log = tempfile.TemporaryFile()
+        graph = (f"[0:a]{limiter_filter(true_peak_db)},asplit=2[out][m];"
+                 f"[m]ebur128=peak=true:framelog=verbose[measured]")
+        args = ffmpeg.command([
+            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-filter_complex", graph,
+            "-map", "[out]", "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate),
+            "-y", str(self.path),
+            "-map", "[measured]", "-f", "null", "-",
+        ])
+        args.remove("-nostdin")
+        args[args.index("-loglevel") + 1] = "info"
+        try:
+            self._process = subprocess.Popen(
+                args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log
+            )
+        except OSError as exc:
+            raise FFmpegError(f"cannot run ffmpeg ({args[0]}): {exc}")
+
+    def write(self, samples) -> None:
+        import numpy as np
+
+        data = np.asarray(samples, dtype="<f4").tobytes()
+        try:
+            self._process.stdin.write(data)
+        except BrokenPipeError:
+            self._fail()
+        self.samples_written += len(data) // 4
+
+    def write_silence(self, count: int) -> None:
+        import numpy as np
+
+        step = self.rate * 10
+        while count > 0:
+            n = min(step, count)
+            self.write(np.zeros(n, dtype=np.float32))
+            count -= n
+
+    def _stderr(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
+    def _fail(self):
+        self._process.kill()
+        self._process.wait()
+        text = self._stderr()
+        if "No space left" in text:
+            raise OutputError(f"{self.path.parent}: the disk is full; free some space")
+        raise FFmpegError(f"ffmpeg failed: {ffmpeg.last_line(text.encode())}")
+
+    def close(self) -> dict:
+        """Finish the encode; return the measured {'integrated_lufs', 'true_peak_dbtp'}."""
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        if self._process.wait() != 0:
+            self._fail()
+        text = self._stderr()
+        self._log.close()
+        match = _SUMMARY.search(text)
+        if not match:
+            return {}
+        return {"integrated_lufs": float(match.group(1)), "true_peak_dbtp": float(match.group(2))}
+
+    def abort(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._log.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass

@@ -1,0 +1,310 @@
+"""The command line: options -> Settings, library errors -> one-line messages.
+
+The only module that imports click. Exit status: 0 done, 1 a bad input or a failure,
+2 a usage error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import AudioguideError
+from .settings import ENGINES, FORMATS, Settings, load_file, validate
+
+
+class Context:
+    def __init__(self, quiet: bool, debug: bool, config: Path | None):
+        self.quiet = quiet
+        self.debug = debug
+        self.config = config
+
+    def settings(self, **options) -> Settings:
+        base = load_file(self.config)
+        given = {k: v for k, v in options.items() if v is not None}
+        return validate(base.with_(**given))
+
+
+def fail(ctx: Context, exc: BaseException) -> None:
+    if ctx.debug:
+        raise exc
+    code = getattr(exc, "exit_code", 1)
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    click.echo(f"audioguide: error: {message}", err=True)
+    sys.exit(code)
+
+
+class Guarded(click.Group):
+    """Turns library errors into one line and Ctrl-C into exit 130, for every command."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AudioguideError as exc:
+            fail(ctx.obj or Context(False, False, None), exc)
+        except KeyboardInterrupt:
+            click.echo("audioguide: interrupted; nothing was half-written, run it again to "
+                       "resume", err=True)
+            sys.exit(130)
+        except OSError as exc:
+            obj = ctx.obj or Context(False, False, None)
+            if obj.debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"audioguide: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audioguide")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or status lines.")
+@click.option("--debug", is_flag=True, help="Show tracebacks and ffmpeg commands.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file (default: ./audioguide.toml).")
+@click.pass_context
+def cli(ctx, quiet, debug, config):
+    """Turn written articles into accessible, chaptered podcast episodes."""
+    ctx.obj = Context(quiet, debug, config)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(name)s: %(message)s")
+
+
+def status_printer(ctx: Context):
+    def status(message: str) -> None:
+        if not ctx.quiet:
+            click.echo(message, err=True)
+
+    return status
+
+
+def warn_printer(message: str) -> None:
+    click.echo(f"audioguide: warning: {message}", err=True)
+
+
+class ProgressBar:
+    """A click progress bar on stderr, opened at the first report of each episode."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None or done < self.done:
+            self.finish()
+            self.bar = click.progressbar(length=total, label="speaking", file=sys.stderr,
+                                         show_pos=True, show_eta=True)
+            self.bar.__enter__()
+            self.done = 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def minutes(ms: int) -> str:
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
+              help="Output folder (default: audio_out).")
+@click.option("--engine", type=click.Choice(ENGINES), help="Voice engine (default: auto).")
+@click.option("--voice", help="Engine voice: a Piper .onnx path, an espeak voice...")
+@click.option("--lang", help="Language code (default: the article's, else en).")
+@click.option("--tld", help="gTTS accent: Google's top-level domain (com, co.uk, com.au...).")
+@click.option("--slow/--no-slow", default=None, help="gTTS: read slowly.")
+@click.option("--rate", type=float, help="Speaking speed, 0.5 to 2.0 (pitch unchanged).")
+@click.option("--bitrate", help="Audio bitrate, 64k or more (default: 64k).")
+@click.option("--jobs", "-j", type=int, help="Sentences synthesized at once.")
+@click.option("--no-cache", "no_cache", is_flag=True, default=None,
+              help="Neither read nor write the clip cache.")
+@click.option("--per-section/--no-per-section", default=None,
+              help="Also write one MP3 per section under sections/.")
+@click.option("--announce/--no-announce", default=None,
+              help="Say 'Section 3 of 8' before each section title.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="mp3 (default) or m4b.")
+@click.option("--intro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Music or jingle played before the speech.")
+@click.option("--outro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Music or jingle played after the speech.")
+@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Pronunciation file: 'word = spoken form' per line.")
+@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Cover art (square PNG or JPEG).")
+@click.pass_obj
+def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rate, bitrate,
+          jobs, no_cache, per_section, announce, fmt, intro, outro, lexicon, image):
+    """Build one episode per SOURCE (a .txt/.md/.html path, a folder, an http(s) URL or -)."""
+    from .pipeline import Reporter, build_episodes
+
+    settings = ctx.settings(
+        output_dir=output_dir, engine=engine, voice=voice, lang=lang, tld=tld, slow=slow,
+        rate=rate, bitrate=bitrate, jobs=jobs,
+        use_cache=False if no_cache else None, per_section=per_section, announce=announce,
+        format=fmt, intro=intro, outro=outro, lexicon=lexicon, image=image,
+    )
+    bar = ProgressBar(enabled=not ctx.quiet and sys.stderr.isatty())
+    reporter = Reporter(status=status_printer(ctx), warn=warn_printer, progress=bar)
+    try:
+        results = build_episodes(list(sources), settings, reporter)
+    finally:
+        bar.finish()
+    for result in results:
+        if ctx.quiet:
+            continue
+        state = "unchanged" if result.skipped else "wrote"
+        click.echo(
+            f"{state} {result.audio_path}  {minutes(result.duration_ms)}, "
+            f"{len(result.chapters)} chapters, {result.engine} ({result.voice}); "
+            f"sentences: {result.synthesized} synthesized, {result.cached} from cache"
+            + (f"; {result.loudness['integrated_lufs']:.1f} LUFS, "
+               f"{result.loudness['true_peak_dbtp']:.1f} dBTP" if result.loudness else "")
+        )
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+@click.pass_obj
+def sections(ctx: Context, source, as_json):
+    """Preview SOURCE: title, sections, words and estimated minutes. No audio."""
+    from .readers import read_source
+    from .speech import section_summary
+
+    settings = ctx.settings()
+    summary = section_summary(read_source(source, settings), settings)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    click.echo(summary["title"])
+    total_words = total_seconds = 0
+    for n, section in enumerate(summary["sections"], 1):
+        total_words += section["words"]
+        total_seconds += section["seconds"]
+        click.echo(f"{n:3d}. {section['title'][:60]:<60} {section['words']:6d} words "
+                   f"{minutes(int(section['seconds'] * 1000)):>6}")
+    click.echo(f"     {'total':<60} {total_words:6d} words "
+               f"{minutes(int(total_seconds * 1000)):>6}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def voices(ctx: Context, as_json):
+    """Engines, voices and languages; which work offline."""
+    from .engines.select import format_voices, voices as voice_rows
+
+    rows = voice_rows()
+    click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else format_voices(rows))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
+@click.option("--base-url", help="Where the folder will be served (https://...).")
+@click.option("--title", help="Podcast title.")
+@click.option("--author", help="Podcast author.")
+@click.option("--description", help="Podcast description.")
+@click.option("--image", help="Podcast cover (square PNG/JPEG, 1400-3000 px).")
+@click.option("--category", help='Apple Podcasts category, e.g. "Health & Fitness".')
+@click.option("--language", help="Feed language (default: the episodes').")
+@click.option("--explicit/--clean", default=None, help="itunes:explicit (default: clean).")
+@click.option("--email", help="Owner e-mail for itunes:owner.")
+@click.pass_obj
+def feed(ctx: Context, folder, base_url, title, author, description, image, category, language,
+         explicit, email):
+    """Write FOLDER/feed.xml and FOLDER/index.html for the episodes built in FOLDER."""
+    from dataclasses import replace
+
+    from .publish.feed import write_feed
+
+    settings = ctx.settings()
+    given = {"base_url": base_url, "title": title, "author": author,
+             "description": description, "image": image, "category": category,
+             "language": language, "explicit": explicit, "email": email}
+    feed_settings = replace(settings.feed, **{k: v for k, v in given.items() if v is not None})
+    folder = Path(folder or settings.output_dir)
+    path = write_feed(folder, feed_settings)
+    if not ctx.quiet:
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("episode", type=click.Path(path_type=Path))
+@click.option("--model", default="tiny", show_default=True,
+              help="faster-whisper model name or model folder.")
+@click.option("--max-missed", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Exit 1 when the share of missed words is above this.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def check(ctx: Context, episode, model, max_missed, as_json):
+    """Listen to a built episode with a speech recognizer; name the words it misses."""
+    from .check import check_episode
+
+    report = check_episode(episode, model=model, max_missed=max_missed)
+    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if as_json
+               else report.format_report())
+    if not report.passed:
+        sys.exit(1)
+
+
+@cli.group()
+def cache():
+    """The clip cache: info, prune, clear."""
+
+
+def _cache(ctx: Context):
+    from .cache import ClipCache
+
+    settings = ctx.settings()
+    return ClipCache(settings.resolved_cache_dir()), settings
+
+
+@cache.command("info")
+@click.pass_obj
+def cache_info(ctx: Context):
+    """Where the cache is, how many clips and how much space."""
+    store, settings = _cache(ctx)
+    info = store.info()
+    click.echo(f"{info.path}\n{info.entries} clips, {info.bytes / 1e6:.1f} MB "
+               f"(limit {settings.cache_max_bytes / 1e6:.0f} MB)")
+
+
+@cache.command("prune")
+@click.option("--max-mb", type=int, help="Keep at most this many MB (default: the setting).")
+@click.pass_obj
+def cache_prune(ctx: Context, max_mb):
+    """Drop the least recently used clips above the size limit."""
+    store, settings = _cache(ctx)
+    limit = max_mb * 1024**2 if max_mb is not None else settings.cache_max_bytes
+    removed, freed = store.prune(limit)
+    click.echo(f"removed {removed} clips, {freed / 1e6:.1f} MB")
+
+
+@cache.command("clear")
+@click.pass_obj
+def cache_clear(ctx: Context):
+    """Remove every clip."""
+    store, _ = _cache(ctx)
+    removed, freed = store.clear()
+    click.echo(f"removed {removed} clips, {freed / 1e6:.1f} MB")
+
+
+def main() -> None:
+    cli(prog_name="audioguide")
+
+
+if __name__ == "__main__":
+    main()

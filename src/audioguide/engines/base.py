@@ -1,0 +1,141 @@
+"""The one small interface every engine adapter implements.
+
+An adapter is cheap to construct (no heavy imports); `start()` loads the voice once per build;
+`synthesize_many()` yields clips in the order of the texts given, however they are scheduled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from importlib import metadata
+from typing import TypeVar
+
+from ..models import Clip
+from ..settings import Settings
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def ordered_results(
+    submit: Callable[[T], Future], items: Iterable[T], window: int
+) -> Iterator:
+    """Submit items as futures, at most `window` in flight; yield their results in order.
+
+    On an error (or when the consumer stops early) the futures not yet started are cancelled."""
+    pending: deque[Future] = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
+    """Like map(fn, items) on `jobs` threads: results in input order, at most 2*jobs in flight."""
+    if jobs <= 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audioguide") as pool:
+        yield from ordered_results(lambda item: pool.submit(fn, item), items, 2 * jobs)
+
+
+class Engine:
+    """Base adapter. Subclasses set the class attributes and implement `synthesize`."""
+
+    name: str = ""
+    offline: bool = True
+    default_jobs: int = 1
+    # The language the engine reads when the article and the user name none.
+    default_lang: str = "en"
+
+    def __init__(self, settings: Settings, lang: str):
+        self.settings = settings
+        self.lang = lang
+        self.jobs = settings.jobs or self.default_jobs
+
+    # -- cheap: no voice loaded, no heavy import ---------------------------------------
+    def voice_name(self) -> str:
+        """The voice, as printed, tagged and recorded in the manifest."""
+        raise NotImplementedError
+
+    def version(self) -> str:
+        """The engine's version: part of every cache key."""
+        raise NotImplementedError
+
+    def sound_params(self) -> dict:
+        """Everything besides the text that changes the sound of a clip."""
+        return {"rate": self.settings.rate}
+
+    def identity(self) -> str:
+        return json.dumps(
+            {
+                "engine": self.name,
+                "version": self.version(),
+                "voice": self.voice_name(),
+                "lang": self.lang,
+                **self.sound_params(),
+            },
+            sort_keys=True,
+        )
+
+    def credit(self) -> str:
+        """Engine, voice and licence, for the ID3 comment, manifest, feed and page."""
+        return f"{self.name} {self.version()}, voice {self.voice_name()}"
+
+    @classmethod
+    def languages(cls) -> list[str]:
+        return []
+
+    @classmethod
+    def available(cls) -> str | None:
+        """None when usable here, else a one-line reason with the fix."""
+        return None
+
+    # -- heavy ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the voice (once per build)."""
+
+    def synthesize(self, text: str) -> Clip:
+        raise NotImplementedError
+
+    def synthesize_many(
+        self, texts: Sequence[str], on_clip: Callable[[int, Clip], None] | None = None
+    ) -> Iterator[Clip]:
+        """Clips for `texts`, in order; adapters may run them concurrently.
+
+        `on_clip(index, clip)` is called as soon as each clip is made, in any order and from
+        any thread, so that finished work is kept (cached) even when a later one fails."""
+
+        def make(item: tuple[int, str]) -> Clip:
+            clip = self.synthesize(item[1])
+            if on_clip is not None:
+                on_clip(item[0], clip)
+            return clip
+
+        return ordered_map(make, enumerate(texts), self.jobs)
+
+    def close(self) -> None:
+        """Release the voice and any workers."""
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

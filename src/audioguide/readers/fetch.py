@@ -1,0 +1,118 @@
+"""Fetch an article over http(s): a time-out, a size cap, bounded redirects, the content type."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import SourceError
+
+MAX_REDIRECTS = 5
+USER_AGENT = "audioguide/0.1 (+https://pypi.org/project/audioguide/)"
+TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+}
+
+
+def _check_scheme(url: str, original: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise SourceError(f"{original}: only http:// and https:// addresses can be fetched "
+                          f"(not {scheme}://); give a URL or a local file path")
+    if not urlsplit(url).hostname:
+        raise SourceError(f"{original}: the address has no host name; check the URL")
+
+
+def fetch(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024
+          ) -> tuple[bytes, str | None, str | None]:
+    """Download `url`: (body bytes, "html"/"txt"/"md" or None if untyped, charset or None)."""
+    import requests
+
+    _check_scheme(url, url)
+    deadline = time.monotonic() + 4 * timeout
+    current = url
+    with requests.Session() as session:
+        session.headers["User-Agent"] = USER_AGENT
+        session.headers["Accept-Encoding"] = "identity"  # no decompression bombs
+        session.headers["Accept"] = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"
+        session.trust_env = False  # no proxies or .netrc credentials from the environment
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = session.get(current, timeout=(timeout, timeout), stream=True,
+                                       allow_redirects=False)
+            except requests.exceptions.Timeout:
+                raise SourceError(f"{url}: no answer within {timeout:g} s; "
+                                  "check the address or try again later")
+            except requests.exceptions.InvalidURL:
+                raise SourceError(f"{url}: not a valid address; check the URL")
+            except requests.exceptions.RequestException as exc:
+                raise SourceError(f"{url}: cannot connect ({_reason(exc)}); "
+                                  "check the address and your network")
+            with response:
+                if response.is_redirect:
+                    location = response.headers.get("Location", "")
+                    current = urljoin(current, location)
+                    _check_scheme(current, url)
+                    continue
+                if response.status_code >= 400:
+                    raise SourceError(
+                        f"{url}: the server answered {response.status_code} "
+                        f"{response.reason or ''}".rstrip() + "; check the address")
+                fmt, charset = _content_type(response.headers.get("Content-Type", ""), url)
+                length = response.headers.get("Content-Length", "")
+                if length.isdigit() and int(length) > max_bytes:
+                    raise SourceError(_too_large(url, max_bytes))
+                return _body(response, url, max_bytes, deadline, timeout), fmt, charset
+    raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; check the address")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for pattern in (r"Connection refused", r"Name or service not known",
+                    r"Temporary failure in name resolution", r"No route to host",
+                    r"Network is unreachable", r"certificate verify failed",
+                    r"Connection reset by peer", r"Connection aborted"):
+        if re.search(pattern, text, re.IGNORECASE):
+            return pattern.lower() if pattern[0].islower() else pattern
+    return exc.__class__.__name__
+
+
+def _content_type(header: str, url: str) -> tuple[str | None, str | None]:
+    mime = header.split(";")[0].strip().lower()
+    match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", header, re.IGNORECASE)
+    charset = match.group(1) if match else None
+    if not mime:
+        return None, charset
+    if mime in TYPES:
+        return TYPES[mime], charset
+    if mime.startswith("text/") or mime in ("application/octet-stream",):
+        return None, charset
+    raise SourceError(f"{url} is {mime}, not a web page or text: give the address of an article")
+
+
+def _too_large(url: str, max_bytes: int) -> str:
+    return f"{url} is larger than {max_bytes // (1024 * 1024)} MB: give a smaller page"
+
+
+def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
+    import requests
+
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise SourceError(_too_large(url, max_bytes))
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise SourceError(f"{url}: the download took longer than {4 * timeout:g} s; "
+                                  "try again later")
+    except requests.exceptions.RequestException as exc:
+        raise SourceError(f"{url}: the download failed ({_reason(exc)}); try again later")
+    return b"".join(chunks)

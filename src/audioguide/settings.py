@@ -1,0 +1,146 @@
+"""One Settings object, built once (by the CLI or the caller) and passed down."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import SettingsError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SETTINGS_FILE = "audioguide.toml"
+ENGINES = ("auto", "gtts", "piper", "espeak")
+FORMATS = ("mp3", "m4b")
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silence after each kind of utterance, in milliseconds."""
+
+    sentence: int = 350
+    item: int = 550
+    paragraph: int = 750
+    heading: int = 700  # after a section's spoken title
+    section: int = 1300  # after the last sentence of a section
+    intro: int = 1000  # after the episode's opening announcement
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    title: str = ""
+    author: str = ""
+    description: str = ""
+    base_url: str = ""
+    image: str = ""
+    category: str = "Education"
+    language: str = ""
+    explicit: bool = False
+    locked: bool = True
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    output_dir: Path = Path("audio_out")
+    engine: str = "auto"
+    voice: str | None = None  # engine-specific voice name or a .onnx path for piper
+    lang: str | None = None  # None: the article's own language, else "en"
+    tld: str = "com"
+    slow: bool = False
+    rate: float = 1.0
+    bitrate: str = "64k"
+    jobs: int | None = None  # None: the engine's own default
+    use_cache: bool = True
+    per_section: bool = False
+    announce: bool = False  # "Section 3 of 8: ..." before each section title
+    intro_summary: bool = True  # open with title, author, sections and minutes
+    format: str = "mp3"
+    intro: Path | None = None
+    outro: Path | None = None
+    lexicon: Path | None = None
+    image: Path | None = None
+    cache_dir: Path | None = None  # None: AUDIOGUIDE_CACHE_DIR or the user cache folder
+    cache_max_bytes: int = 2 * 1024**3
+    target_lufs: float = -16.0
+    true_peak: float = -1.0
+    gtts_url: str | None = None  # None: Google's endpoint for the tld (tests point it at a fake)
+    timeout: float = 15.0
+    retries: int = 6
+    pauses: Pauses = field(default_factory=Pauses)
+    feed: FeedSettings = field(default_factory=FeedSettings)
+
+    def resolved_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return Path(self.cache_dir)
+        env = os.environ.get("AUDIOGUIDE_CACHE_DIR")
+        if env:
+            return Path(env)
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("audioguide"))
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+def validate(settings: Settings) -> Settings:
+    if settings.engine not in ENGINES:
+        raise SettingsError(f"--engine {settings.engine!r}: choose one of {', '.join(ENGINES)}")
+    if not 0.5 <= settings.rate <= 2.0:
+        raise SettingsError(f"--rate {settings.rate}: choose a speed from 0.5 to 2.0")
+    if settings.format not in FORMATS:
+        raise SettingsError(f"--format {settings.format!r}: choose mp3 or m4b")
+    kbps = settings.bitrate.lower().rstrip("k")
+    if not kbps.isdigit() or int(kbps) < 64:
+        raise SettingsError(f"--bitrate {settings.bitrate!r}: use 64k or more (e.g. 96k)")
+    if settings.jobs is not None and not 1 <= settings.jobs <= 32:
+        raise SettingsError(f"--jobs {settings.jobs}: choose from 1 to 32")
+    return settings
+
+
+def _dataclass_from(cls, table: dict, where: str):
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise SettingsError(f"{where}: unknown setting {key!r}; known: {', '.join(known)}")
+        values[name] = value
+    return cls(**values)
+
+
+def load_file(path: Path | None = None, base: Settings | None = None) -> Settings:
+    """Settings from audioguide.toml (in the working folder by default) over `base`."""
+    base = base or Settings()
+    path = Path(path) if path else Path.cwd() / SETTINGS_FILE
+    if not path.is_file():
+        return base
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read settings ({exc}); fix or remove the file")
+    changes: dict = {}
+    if "pauses" in data:
+        changes["pauses"] = _dataclass_from(Pauses, data.pop("pauses"), f"{path} [pauses]")
+    if "feed" in data:
+        changes["feed"] = _dataclass_from(FeedSettings, data.pop("feed"), f"{path} [feed]")
+    build = data.pop("build", {})
+    build.update({k: v for k, v in data.items() if not isinstance(v, dict)})
+    if "cache_max_mb" in build:
+        changes["cache_max_bytes"] = int(build.pop("cache_max_mb")) * 1024**2
+    paths = {"output_dir", "intro", "outro", "lexicon", "image", "cache_dir"}
+    for key, value in build.items():
+        name = key.replace("-", "_")
+        if name not in {f.name for f in fields(Settings)} or name in ("pauses", "feed"):
+            raise SettingsError(f"{path}: unknown setting {key!r}")
+        changes[name] = Path(value) if name in paths and value is not None else value
+    try:
+        return validate(replace(base, **changes))
+    except TypeError as exc:
+        raise SettingsError(f"{path}: {exc}")

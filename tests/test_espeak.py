@@ -1,0 +1,88 @@
+"""The espeak engine with the real espeak-ng binary (Debian's espeak-ng, from script/bootstrap)."""
+
+from __future__ import annotations
+
+import pytest
+
+from audioguide.engines import espeak as espeak_module
+from audioguide.engines.espeak import EspeakEngine, espeak_exe, parse_voices
+from audioguide.errors import EngineError, EngineUnavailable
+from audioguide.settings import Settings
+
+needs_espeak = pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
+
+
+def loudest(pcm: bytes) -> int:
+    return max(abs(sample) for sample in memoryview(pcm).cast("h"))
+
+
+@needs_espeak
+def test_speaks_a_short_spanish_sentence():
+    clip = EspeakEngine(Settings(), "es").synthesize("Hola, ¿cómo estás? Hoy hace buen tiempo.")
+    assert clip.rate == 22050
+    assert 1000 < clip.duration_ms < 8000
+    assert loudest(clip.pcm) > 2000
+
+
+@needs_espeak
+def test_text_starting_with_a_dash_is_spoken_not_read_as_an_option():
+    clip = EspeakEngine(Settings(), "en").synthesize("-v xx --help is not an option here")
+    assert clip.duration_ms > 1000
+
+
+@needs_espeak
+def test_languages_come_from_espeak_and_include_spanish():
+    languages = EspeakEngine.languages()
+    assert {"en", "es", "de", "fr", "pt-br"} <= set(languages)
+    assert len(languages) > 50
+
+
+@needs_espeak
+def test_rate_makes_it_faster():
+    text = "This sentence is read at two different speeds by the same voice."
+    normal = EspeakEngine(Settings(), "en").synthesize(text)
+    fast = EspeakEngine(Settings(rate=2.0), "en").synthesize(text)
+    assert fast.duration_ms < 0.7 * normal.duration_ms
+
+
+@needs_espeak
+def test_many_sentences_keep_their_order():
+    long = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen."
+    texts = ["One.", "One two three four five six.", long]
+    clips = list(EspeakEngine(Settings(jobs=2), "en").synthesize_many(texts))
+    durations = [clip.duration_ms for clip in clips]
+    assert durations == sorted(durations) and len(set(durations)) == 3
+
+
+@needs_espeak
+def test_unknown_voice_is_a_clear_error():
+    with pytest.raises(EngineError, match="audioguide voices"):
+        EspeakEngine(Settings(voice="qq-nothing"), "en").synthesize("Hello.")
+
+
+def test_missing_binary_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    message = EspeakEngine.available()
+    assert message is not None and "apt-get install espeak-ng" in message
+    with pytest.raises(EngineUnavailable, match="script/bootstrap"):
+        EspeakEngine(Settings(), "en").start()
+
+
+def test_parse_voices_reads_the_language_column():
+    listing = (
+        "Pty Language       Age/Gender VoiceName          File                 Other Languages\n"
+        " 5  af              --/M      Afrikaans          gmw/af\n"
+        " 2  en-gb           --/M      English_(Great_Britain) gmw/en      (en 2)\n"
+        " 5  fr-fr           --/M      French_(France)    roa/fr           (fr 5)\n"
+        " 5  es              --/M      Spanish_(Spain)    roa/es\n"
+    )
+    assert parse_voices(listing) == ["af", "en", "en-gb", "es", "fr", "fr-fr"]
+    assert "es" in espeak_module.BUILTIN_LANGUAGES
+
+
+def test_facts():
+    engine = EspeakEngine(Settings(voice="en-gb-scotland"), "en")
+    assert engine.voice_name() == "en-gb-scotland"
+    assert EspeakEngine(Settings(), "de").voice_name() == "de"
+    assert EspeakEngine.offline is True and engine.jobs == 2
+    assert EspeakEngine(Settings(rate=1.5), "en").words_per_minute() == 262

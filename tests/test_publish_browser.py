@@ -1,0 +1,202 @@
+"""The player page and series page in real headless Chromium (Debian's), with axe-core."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from audioguide.publish.feed import write_feed
+from audioguide.publish.page import write_episode_page
+from audioguide.settings import FeedSettings
+from test_publish_support import make_series
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"
+    ),
+]
+
+
+class RangeHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with byte ranges, as real hosts serve them: browsers seek media with them."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = self.translate_path(self.path)
+        self.range_left = None
+        if not match or not os.path.isfile(path):
+            return super().send_head()
+        size = os.path.getsize(path)
+        start, end = int(match[1]), min(int(match[2] or size - 1), size - 1)
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the server after copyfile
+        handle.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        self.range_left = end - start + 1
+        return handle
+
+    def copyfile(self, source, outputfile):
+        if self.range_left is None:
+            return super().copyfile(source, outputfile)
+        outputfile.write(source.read(self.range_left))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    for folder in make_series(root):
+        manifest = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+        write_episode_page(folder, manifest)
+    write_feed(root, FeedSettings(title="Health & <Body>", base_url="https://example.org/pod"))
+    handler = functools.partial(RangeHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url: str, **context_options):
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if "Content Security Policy" in message.text or "Refused" in message.text
+            else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page, problems
+
+
+def axe_violations(browser, url: str, color_scheme: str = "light") -> list:
+    # axe is injected as a script: the page's own CSP rightly refuses it, so bypass it here.
+    assert AXE.is_file(), f"{AXE} is missing: run npm ci (script/bootstrap does)"
+    page, _ = open_page(browser, url, bypass_csp=True, color_scheme=color_scheme)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
+        "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))})))"
+    )
+    page.context.close()
+    return violations
+
+
+def check_read_along(page) -> None:
+    """The transcript is there, chapters seek, the highlight follows the audio's time."""
+    assert page.locator("#transcript").inner_text().count("Why it <matters> & how") == 1
+    assert page.locator("#transcript [data-start]").count() == 10
+    assert page.evaluate("document.getElementById('audio').paused")  # no autoplay
+    page.wait_for_function("document.getElementById('audio').readyState >= 1")
+    page.locator("button[data-seek='2.000']").click()
+    page.wait_for_function("document.getElementById('audio').currentTime >= 2")
+    position = page.evaluate("(a => { a.pause(); return a.currentTime; })(audio)")
+    assert 2.0 <= position < 3.0
+    assert page.get_attribute("button[data-seek='2.000']", "aria-current") == "true"
+    page.evaluate("document.getElementById('audio').currentTime = 4.95")
+    page.wait_for_function("document.querySelector('#transcript .current')?.id === 'cue-8'")
+    assert page.locator("#transcript .current").inner_text() == "Does it hurt?"
+    assert page.get_attribute("#cue-8", "aria-current") == "true"
+    assert page.locator("[aria-current='true']#cue-5").count() == 0
+
+
+def test_player_page_over_http(browser, site, tmp_path):
+    _, base = site
+    page, problems = open_page(browser, f"{base}/salt-pepper/index.html")
+    check_read_along(page)
+
+    # keyboard: Tab reaches the chapter buttons, focus is visible, Enter seeks
+    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    focused = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.getAttribute('data-seek')"))
+        if focused[-1] == "4.250":
+            break
+    assert focused[-1] == "4.250", focused
+    outline = page.evaluate(
+        "(e => [e.matches(':focus-visible'), getComputedStyle(e).outlineStyle,"
+        " parseFloat(getComputedStyle(e).outlineWidth)])(document.activeElement)"
+    )
+    assert outline[0] is True and outline[1] != "none" and outline[2] >= 2
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('audio').currentTime >= 4.25")
+    page.evaluate("document.getElementById('audio').pause()")
+
+    page.select_option("#speed", "1.5")
+    assert page.evaluate("document.getElementById('audio').playbackRate") == 1.5
+    page.screenshot(path=str(tmp_path / "player.png"), full_page=True)
+    assert (tmp_path / "player.png").stat().st_size > 10_000
+    assert problems == []
+
+
+def test_player_page_from_file_url(browser, site):
+    root, _ = site
+    page, problems = open_page(browser, (root / "salt-pepper" / "index.html").as_uri())
+    check_read_along(page)
+    assert problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_player_page_passes_axe(browser, site, scheme):
+    _, base = site
+    assert axe_violations(browser, f"{base}/salt-pepper/index.html", scheme) == []
+
+
+def test_series_page(browser, site, tmp_path):
+    _, base = site
+    page, problems = open_page(browser, f"{base}/index.html")
+    links = page.locator("main h2 a")
+    assert links.count() == 2
+    assert links.nth(0).inner_text().startswith('Salt & <pepper> "quoted"')
+    page.screenshot(path=str(tmp_path / "series.png"), full_page=True)
+    links.nth(1).click()
+    page.wait_for_url("**/back-dimples/index.html")
+    assert page.locator("h1").inner_text() == "Back dimples"
+    assert problems == []
+    assert axe_violations(browser, f"{base}/index.html") == []
+    assert axe_violations(browser, f"{base}/index.html", "dark") == []

@@ -1,0 +1,239 @@
+"""Readers: golden cases (input + expected title and sections) and the reading rules."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from audioguide.errors import SourceError
+from audioguide.models import CODE, ITEM, LEADIN, PARAGRAPH, QUESTION, SUBHEADING, TABLE
+from audioguide.readers import decode_bytes, expand_sources, read_source, read_text
+
+DATA = Path(__file__).parent / "data" / "readers"
+CASES = sorted(p for p in DATA.iterdir() if not p.name.endswith(".expected.json"))
+SAMPLE = Path("/work/shared/articles/back-dimples.txt")
+
+
+def _all_text(article) -> str:
+    return "\n".join(
+        [s.title for s in article.sections] + [b.text for s in article.sections for b in s.blocks]
+    )
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_golden(path):
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
+    article = read_source(str(path))
+    assert article.title == expected["title"]
+    assert [s.title for s in article.sections] == expected["sections"]
+    for key in ("byline", "category", "reading_time", "lang", "date"):
+        if key in expected:
+            assert getattr(article, key) == expected[key], key
+    kinds = Counter(b.kind for s in article.sections for b in s.blocks)
+    for kind, count in expected.get("kinds", {}).items():
+        assert kinds[kind] == count, kind
+    text = _all_text(article)
+    for word in expected.get("present", []):
+        assert word in text
+    for word in expected.get("absent", []):
+        assert word not in text
+    assert article.identity == str(path.resolve())
+    assert article.source == str(path)
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample article is not here")
+def test_shared_sample_article():
+    article = read_source(str(SAMPLE))
+    assert [s.title for s in article.sections] == [
+        "",
+        "Can You Train Back Dimples?",
+        'Understanding "Back Dimples": The Dimples of Venus',
+        "The Role of Genetics vs. Training",
+        "How Exercise and Body Composition Can Influence Visibility",
+        "Realistic Expectations and Healthy Body Image",
+        "Conclusion: Focus on Function, Not Fixed Features",
+        "Key Takeaways",
+        "Frequently Asked Questions",
+    ]
+    assert article.title == "Back Dimples: Genetics, Visibility, and Exercise Influence"
+    assert (article.category, article.byline, article.reading_time) == (
+        "Fitness & Exercise",
+        "Hart",
+        "5 min read",
+    )
+    faq = article.sections[-1]
+    assert [b.kind for b in faq.blocks].count(QUESTION) == 5
+    kinds = [b.kind for s in article.sections for b in s.blocks]
+    assert LEADIN in kinds
+    assert any(b.kind == ITEM and b.level == 1 for s in article.sections for b in s.blocks)
+
+
+def test_opening_section_and_no_false_chapters():
+    text = (
+        "Title Line\n\nOpening words here.\n\nIt works.\n\nFigure 2 A chart of sales\n\n"
+        "Some more text follows the caption.\n\nThe list below:\n\n- one\n- two\n\n"
+        "Real Heading\n\nBody of the real section.\n"
+    )
+    article = read_text(text, "txt")
+    assert [s.title for s in article.sections] == ["", "Real Heading"]
+    assert article.sections[0].blocks[-3].kind == LEADIN
+
+
+def test_heading_followed_by_list_and_question_heading_in_title_case():
+    article = read_text(
+        "Doc\n\nIntro text.\n\nWhy Does It Rain?\n\nBecause.\n\nThings\n\n• a\n• b\n", "txt"
+    )
+    assert [s.title for s in article.sections] == ["", "Why Does It Rain?", "Things"]
+
+
+def test_sentence_case_question_outside_faq_is_a_paragraph():
+    article = read_text(
+        "Doc\n\nIntro text.\n\nwhy not?\n\nWhat do you think about it?\n\nAnswer here.\n", "txt"
+    )
+    assert [s.title for s in article.sections] == [""]
+
+
+def test_numbered_list_is_not_chapters():
+    article = read_text("Recipe\n\nMix it all.\n\n1. Flour\n2. Water\n3. Salt\n\nBake it.\n", "txt")
+    assert [s.title for s in article.sections] == [""]
+    assert [b.kind for b in article.sections[0].blocks].count(ITEM) == 3
+
+
+def test_markdown_top_levels_and_subheadings():
+    article = read_text("## One\n\ntext\n\n### Deep\n\nmore\n\n## Two\n\nend\n", "md", "notes.md")
+    assert article.title == "One"
+    assert [s.title for s in article.sections] == ["One", "Two"]
+    assert article.sections[0].blocks[1].kind == SUBHEADING
+
+
+def test_markdown_front_matter_title_differs_from_h1():
+    article = read_text("---\ntitle: Front\n---\n# Inner\n\nx\n\n## A\n\ny\n", "md")
+    assert article.title == "Front"
+    assert [s.title for s in article.sections] == ["", "A"]
+    assert article.sections[0].blocks[0].kind == SUBHEADING
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "title: [unclosed",
+        "- just\n- a list",
+        "title: {a: 1}\nauthor: 42\ndate: not a date",
+        "lang: 12\ndate: 2024-13-45\nauthor: [null, Bob]",
+        "? [complex, key]\n: value",
+    ],
+)
+def test_malformed_front_matter_is_tolerated(header):
+    article = read_text(f"---\n{header}\n---\n\nSome body text.\n", "md", "post.md")
+    assert article.title
+    assert "Some body text." in _all_text(article)
+
+
+def test_markdown_table_code_links_images():
+    article = read_text(
+        "# T\n\nSee [the docs](http://x.org) and ![a cat](c.png).\n\n"
+        "| Name | Age |\n|---|---|\n| Alice | 30 |\n\n```js\nlet x = 1;\n```\n",
+        "md",
+    )
+    blocks = article.sections[0].blocks
+    assert blocks[0].text == "See the docs and a cat."
+    assert blocks[1].kind == TABLE and blocks[1].spoken.endswith("Row 1: Name, Alice; Age, 30.")
+    assert blocks[2].kind == CODE and blocks[2].text == "let x = 1;"
+    assert "JavaScript" in blocks[2].spoken and len(blocks[2].spoken) < 60
+
+
+def test_title_fallbacks():
+    assert read_text("just some words here.", "txt", "my_notes.txt").title == "my notes"
+    assert read_text("just some words here.", "txt").title == "Untitled"
+    assert read_text("just some words here.", "txt", "-").identity == "stdin:Untitled"
+
+
+def test_html_lang_and_title_from_head():
+    article = read_text(
+        '<html lang="de"><head><title>Seite | Site</title></head><body>'
+        "<p>Ein kurzer Text über nichts.</p></body></html>",
+        "html",
+    )
+    assert article.lang == "de"
+    assert article.title == "Seite"
+
+
+@pytest.mark.parametrize(
+    "data,expected",
+    [
+        (b"\xef\xbb\xbfplain", "plain"),
+        ("caf\u00e9 au lait".encode("utf-16"), "caf\u00e9 au lait"),
+        (
+            "na\u00efve caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu".encode("cp1252"),
+            "na\u00efve caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu",
+        ),
+        (b"a\x00b\x1b[31mred\x1b[0m \xe2\x80\xaeevil\xe2\x80\xac z\xe2\x80\x8bw", "abred evil zw"),
+        (b"caf\xc3\xa9 \xed\xa0\x80 ok", "caf\u00e9  ok"),
+    ],
+)
+def test_decode_bytes(data, expected):
+    assert decode_bytes(data, "x.txt") == expected
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"  \n\t ", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", bytes(range(256)) * 8]
+)
+def test_decode_refuses(data):
+    with pytest.raises(SourceError) as info:
+        decode_bytes(data, "x.txt")
+    assert "x.txt" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_read_source_errors(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (1024 * 1024 + 10))
+    for source, fragment in [
+        (str(tmp_path / "nope.txt"), "does not exist"),
+        (str(tmp_path), "is a folder"),
+        (str(big), "larger than 5 MB"),
+        ("ftp://example.org/a.txt", "only http"),
+        ("file:///etc/passwd", "only http"),
+    ]:
+        with pytest.raises(SourceError) as info:
+            read_source(source)
+        assert fragment in str(info.value)
+
+
+def test_stdin(monkeypatch):
+    fake = io.TextIOWrapper(io.BytesIO(b"# Piped\n\nHello there.\n"))
+    monkeypatch.setattr(sys, "stdin", fake)
+    article = read_source("-")
+    assert article.title == "Piped" and article.identity == "stdin:Piped"
+
+
+def test_unknown_extension_is_sniffed(tmp_path):
+    page = tmp_path / "page.data"
+    page.write_text("<html><body><h1>Sniffed</h1><p>A page with text.</p></body></html>")
+    assert read_source(str(page)).title == "Sniffed"
+
+
+def test_expand_sources(tmp_path):
+    (tmp_path / "b.md").write_text("# B\n")
+    (tmp_path / "a.txt").write_text("A\n")
+    (tmp_path / "skip.png").write_bytes(b"\x89PNG")
+    assert expand_sources([str(tmp_path), "x.txt", "-"]) == [
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "b.md"),
+        "x.txt",
+        "-",
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SourceError):
+        expand_sources([str(empty)])
+
+
+def test_blocks_have_kinds_from_the_model():
+    article = read_source(str(DATA / "sourdough.txt"))
+    kinds = {b.kind for s in article.sections for b in s.blocks}
+    assert kinds <= {PARAGRAPH, ITEM, LEADIN, QUESTION}
