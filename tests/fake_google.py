@@ -127,6 +127,7 @@ class FakeGoogle:
         self.fail_429 = 0
         self.always_429 = False
         self.quota: int | None = None
+        self._granted = 0
         self.answered: Counter = Counter()  # text -> answers with audio
         self.retry_after: str | None = None
         self.fail_500 = 0
@@ -155,6 +156,7 @@ class FakeGoogle:
             self.counts.clear()
             self.statuses.clear()
             self.answered.clear()
+            self._granted = 0
 
     @property
     def url(self) -> str:
@@ -265,8 +267,10 @@ class FakeGoogle:
             time.sleep(self.hang_seconds)
             handler.close_connection = True
             return
-        with self.lock:
-            over_quota = self.quota is not None and sum(self.answered.values()) >= self.quota
+        with self.lock:  # the quota is taken when the request arrives, so racing ones agree
+            over_quota = self.quota is not None and self._granted >= self.quota
+            if self.quota is not None and not over_quota:
+                self._granted += 1
         if self.always_429 or over_quota or self._take("fail_429"):
             headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
             handler._send(429, b"Too Many Requests", headers)

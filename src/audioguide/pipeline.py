@@ -304,7 +304,8 @@ class Builder:
                         f"{engine.name} changed sample rate mid-episode ({prepared.rate} Hz)")
                 encoder.write(prepared.samples)
                 speech_samples.append(len(prepared.samples))
-                encoder.write_silence(pause_samples(utterance.pause_after, encoder.rate))
+                encoder.write_silence(
+                    pause_samples(utterance.pause_after, encoder.rate, settings.rate))
                 encode_seconds += time.perf_counter() - t
                 self.report.progress(index + 1, len(utterances))
             t = time.perf_counter()
@@ -327,7 +328,7 @@ class Builder:
 
         t = time.perf_counter()
         timeline = build_timeline(utterances, speech_samples, plan.chapter_titles, encoder.rate,
-                                  lead, tail)
+                                  lead, tail, settings.rate)
         from .export.write import write_outputs
 
         manifest = write_outputs(

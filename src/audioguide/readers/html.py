@@ -261,13 +261,13 @@ def _text(element) -> str:
     from lxml import etree
 
     parts: list[str] = []
-    walker = etree.iterwalk(element, events=("start", "end"))
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if event == "start":
-            if not tag:  # a comment or processing instruction: only its tail is text
-                parts.append(node.tail or "")
-            elif tag in DROP_TAGS:
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")  # only the tail of a comment is text
+        elif event == "start":
+            if tag in DROP_TAGS:
                 walker.skip_subtree()
             elif tag == "br":
                 parts.append("\n")

@@ -28,8 +28,16 @@ BYLINE = re.compile(
     re.IGNORECASE,
 )
 READING_LINE = re.compile(rf"^({READING})$", re.IGNORECASE)
-CAPTION = re.compile(r"^(figure|fig\.|table|photo|image|source|credit|caption|illustration)\b",
-                     re.IGNORECASE)
+CAPTION = re.compile(
+    r"^((figure|fig\.?|table|photo|image|illustration|listing|filename|file name|file|exhibit|"
+    r"chart|diagram|video|map|screenshot|example|output)\s*([\d:.(]|[IVX]+\b)|"
+    r"(photo|photograph|image|picture|illustration)\s+(by|courtesy|credit)|(source|credits?|"
+    r"caption)\s*:)",
+    re.IGNORECASE,
+)
+# Lines of code, commands and markup pasted with an article are not headings.
+CODE_LIKE = re.compile(r"[{}<>=;$\\|@`~^]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|\w_\w|"
+                       r"\w\.\w+\(|\w/[\w.-]+\.\w|[(\[,]$")
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y")
 TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "!”", "?”", '?"', '!"', "…", "。", "！", "？",
             "：", "；", "۔", "؟")
@@ -167,8 +175,12 @@ def heading_like(text: str) -> bool:
         return False
     if not re.search(r"[^\W\d_]", text) or text[0].islower() or CAPTION.match(text):
         return False
-    if text.endswith((".", ",", ";", ":", "…", "!", "-", "–", "—", "(", "/", "&", "。", "．",
+    if text.endswith("!") and not _title_case(text):
+        return False
+    if text.endswith((".", ",", ";", ":", "…", "-", "–", "—", "(", "/", "&", "。", "．",
                       "！", "，", "；", "：", "،", "۔")):
+        return False
+    if CODE_LIKE.search(text):
         return False
     if is_question(text):
         return _title_case(text)
@@ -258,11 +270,13 @@ def parse_text(text: str) -> tuple[list, dict]:
     units = _units(_groups(text))
     meta = _metadata(units)
     items: list = []
+    one_group = len({unit.group for unit in units}) <= 1
     in_faq = False
     stack: list[int] = []
     for index, unit in enumerate(units):
         following = units[index + 1] if index + 1 < len(units) else None
         previous = units[index - 1] if index else None
+        first_in_group = previous is None or previous.group != unit.group
         if unit.kind != "item":
             stack.clear()
         if unit.kind == "heading":
@@ -294,6 +308,7 @@ def parse_text(text: str) -> tuple[list, dict]:
             items.append(Block(PARAGRAPH, line))
         elif (
             unit.lines == 1
+            and (first_in_group or one_group)
             and heading_like(multi.group(2) if multi else line)
             and following is not None
             and following.kind in ("para", "item", "quote")

@@ -1,0 +1,111 @@
+"""Shared fixtures: a private clip cache per test session, real ffmpeg, real short builds."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from audioguide.ffmpeg import ffmpeg_exe
+
+SHORT_ARTICLE = """\
+Garden Notes
+
+Watering Seedlings Without Drowning Them
+
+By Ines Marlow 2 min read
+
+Young plants need steady moisture, not a flood.
+
+Morning or Evening?
+
+Water early in the day. Leaves dry before night, which keeps mould away.
+
+What You Need
+
+  • A can with a fine rose.
+  • A saucer under each pot.
+
+Key Points
+
+Check the soil with a finger first. If it feels damp, wait a day.
+"""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Every test session gets its own clip cache, never the user's."""
+    import os
+
+    path = tmp_path_factory.mktemp("clip-cache")
+    old = os.environ.get("AUDIOGUIDE_CACHE_DIR")
+    os.environ["AUDIOGUIDE_CACHE_DIR"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("AUDIOGUIDE_CACHE_DIR", None)
+    else:
+        os.environ["AUDIOGUIDE_CACHE_DIR"] = old
+
+
+def ffmpeg_chapters(path: Path) -> list[dict]:
+    """Chapters as ffmpeg reads them, in stored order (what ffprobe -show_chapters lists)."""
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True, check=True, text=True,
+    ).stdout
+    chapters = []
+    for block in out.split("[CHAPTER]")[1:]:
+        fields = dict(line.split("=", 1) for line in block.strip().splitlines() if "=" in line)
+        num, den = (int(x) for x in fields["TIMEBASE"].split("/"))
+        chapters.append({
+            "start_ms": round(int(fields["START"]) * num * 1000 / den),
+            "end_ms": round(int(fields["END"]) * num * 1000 / den),
+            "title": fields.get("title", ""),
+        })
+    return chapters
+
+
+def ffmpeg_loudness(path: Path) -> dict:
+    """Integrated loudness and true peak of a file, from ffmpeg's ebur128 filter."""
+    err = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+         "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+        capture_output=True, text=True,
+    ).stderr
+    summary = err[err.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s*(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s*(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return {"integrated": integrated, "true_peak": peak}
+
+
+def ffmpeg_duration_ms(path: Path) -> int:
+    """Decoded duration, counted in samples (no ffprobe)."""
+    pcm = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "44100",
+         "-"], capture_output=True, check=True,
+    ).stdout
+    return round(len(pcm) / 2 / 44100 * 1000)
+
+
+@pytest.fixture(scope="session")
+def short_article(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("articles") / "seedlings.txt"
+    path.write_text(SHORT_ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(short_article, tmp_path_factory):
+    """One real piper build of the short article: (episode folder, manifest, results)."""
+    import json
+
+    from audioguide.pipeline import build_episodes
+    from audioguide.settings import Settings
+
+    out = tmp_path_factory.mktemp("audio_out")
+    results = build_episodes([str(short_article)], Settings(output_dir=out, engine="piper"))
+    folder = Path(results[0].folder)
+    manifest = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+    return folder, manifest, results
