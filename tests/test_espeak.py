@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audioguide.engines import espeak as espeak_module
-from audioguide.engines.espeak import EspeakEngine, espeak_exe, parse_voices
+from audioguide.engines.espeak import EspeakEngine, espeak_exe, library_path, parse_voices
 from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.settings import Settings
 
@@ -49,7 +49,8 @@ def test_rate_makes_it_faster():
 def test_many_sentences_keep_their_order():
     long = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen."
     texts = ["One.", "One two three four five six.", long]
-    clips = list(EspeakEngine(Settings(jobs=2), "en").synthesize_many(texts))
+    with EspeakEngine(Settings(jobs=2), "en") as engine:  # worker processes, when the library is there
+        clips = list(engine.synthesize_many(texts))
     durations = [clip.duration_ms for clip in clips]
     assert durations == sorted(durations) and len(set(durations)) == 3
 
@@ -86,3 +87,23 @@ def test_facts():
     assert EspeakEngine(Settings(), "de").voice_name() == "de"
     assert EspeakEngine.offline is True and engine.jobs == 2
     assert EspeakEngine(Settings(rate=1.5), "en").words_per_minute() == 262
+
+
+@needs_espeak
+@pytest.mark.skipif(library_path() is None, reason="libespeak-ng is not installed")
+def test_library_workers_sound_exactly_like_the_command():
+    text = "Der schnelle braune Fuchs springt über den faulen Hund."
+    engine = EspeakEngine(Settings(jobs=2, rate=1.2), "de")
+    by_command = engine.synthesize(text)  # not started: one espeak-ng process
+    kept = {}
+    with engine:
+        (by_library,) = engine.synthesize_many([text], on_clip=kept.__setitem__)
+    assert by_library.rate == by_command.rate
+    assert by_library.pcm == by_command.pcm  # the same sound: the cache cannot tell them apart
+    assert kept[0].pcm == by_library.pcm
+
+
+@needs_espeak
+def test_unknown_voice_fails_at_start_not_mid_build():
+    with pytest.raises(EngineError, match="no voice 'qq-nothing'"):
+        EspeakEngine(Settings(voice="qq-nothing"), "en").start()

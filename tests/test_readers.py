@@ -237,3 +237,21 @@ def test_blocks_have_kinds_from_the_model():
     article = read_source(str(DATA / "sourdough.txt"))
     kinds = {b.kind for s in article.sections for b in s.blocks}
     assert kinds <= {PARAGRAPH, ITEM, LEADIN, QUESTION}
+
+
+def test_byline_with_date_and_html_byline_taken_out():
+    article = read_text("Title Here\n\nBy Jane Doe | March 3, 2024\n\nSome text here.", "txt")
+    assert (article.byline, article.date, article.title) == ("Jane Doe", "2024-03-03",
+                                                            "Title Here")
+    page = read_text('<html><body><article><h1>T</h1><p class="byline">By <a rel="author" '
+                     'href="/sam">Sam Poe</a></p><p>Body text.</p></article></body></html>',
+                     "html")
+    assert page.byline == "Sam Poe"
+    assert [b.text for s in page.sections for b in s.blocks] == ["Body text."]
+
+
+def test_code_lines_and_captions_are_not_headings():
+    text = ("Guide\n\nIntro words here.\n\nListing 2-1: A small program\n\nfn main() {\n\n"
+            "Filename: src/main.rs\n\nThe program prints a line.\n\nRunning It\n\n"
+            "Type the command and press enter.\n")
+    assert [s.title for s in read_text(text, "txt").sections] == ["", "Running It"]

@@ -103,7 +103,13 @@ def read_source(source: str, settings: Settings | None = None) -> Article:
     """Read a file path, an http(s) URL or "-" (standard input) into an Article."""
     settings = settings or Settings()
     if source == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            raise SourceError("standard input is closed: pipe an article in, or give a file")
+        try:
+            data = stdin.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise SourceError(f"standard input cannot be read ({exc.strerror}): give a file")
         _check_size(len(data), "standard input")
         text = decode_bytes(data, "standard input")
         return read_text(text, sniff_format(text), "-")

@@ -1,10 +1,13 @@
 """HTML -> headings and blocks: the article found among the page furniture.
 
-trafilatura finds the main content (without navigation, sidebars, footers, cookie banners,
-scripts and styles) and hands it back as simple HTML; lxml reads headings h1-h6, paragraphs,
-lists, quotes, code and tables from it. When trafilatura finds nothing, the page's <article>,
-<main> or <body> is read with the furniture removed by hand. Metadata comes from <html lang>,
-<title> and the meta tags (author, description, Open Graph, article:published_time).
+Pages that mark their article (<main>, role="main", <article>) are read from that element,
+with navigation, headers, footers, sidebars, cookie banners, forms, scripts and styles removed.
+Other pages go through trafilatura, a library made to find the main content; if it loses most
+of the headings, the page's <body> (furniture removed) is read instead. lxml reads headings
+h1-h6, paragraphs, lists, quotes, code and tables. Metadata comes from <html lang>, <title>,
+the meta tags (author, description, Open Graph, article:published_time, article:section) and
+the page's byline (rel/itemprop author, class "byline"/"author"), which is taken out of the text.
+The parser never loads DTDs, external entities or network resources.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ FURNITURE_WORDS = re.compile(
 )
 ITEM_INLINE = ("p", "div", "span", "dd", "dt", "figcaption", "section", "summary")
 FURNITURE_CONTAINERS = ("div", "section", "ul", "ol", "dl", "table", "p", "span", "iframe")
+BYLINE_XPATH = ("//*[@rel='author' or @itemprop='author' or contains(concat(' ', "
+                "normalize-space(@class), ' '), ' byline ') or contains(concat(' ', "
+                "normalize-space(@class), ' '), ' author ')]")
 LANG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
 
 
@@ -97,8 +103,15 @@ def _meta(tree) -> dict:
 
 def _extract(text: str, url: str | None):
     """trafilatura's idea of the main content, as an lxml element, or None."""
+    import logging
+
     import trafilatura
     from lxml import etree
+
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())  # the library never prints
 
     try:
         content = trafilatura.extract(
@@ -128,10 +141,25 @@ def _strip_furniture(tree) -> None:
         marks = " ".join(filter(None, (element.get("class"), element.get("id"),
                                         element.get("role"))))
         hidden = element.get("aria-hidden") == "true" or element.get("hidden") is not None
-        if hidden or marks and FURNITURE_WORDS.search(marks):
-            # A wrapper holding most of the page is the content, whatever its class says.
-            if len(element.text_content()) < 0.3 * total:
-                element.drop_tree()
+        # A wrapper holding most of the page is the content, whatever its class says.
+        if (hidden or marks and FURNITURE_WORDS.search(marks)) and len(
+            element.text_content()
+        ) < 0.3 * total:
+            element.drop_tree()
+
+
+def _content_byline(tree) -> str:
+    """The author named in the page (rel/itemprop author, .byline): taken out of the text."""
+    if tree is None:
+        return ""
+    found = ""
+    for element in tree.xpath(BYLINE_XPATH):
+        text = squash(_text(element))
+        if not found and 0 < len(text) <= 100:
+            found = re.sub(r"^(by|written by|author:?)\s+", "", text, flags=re.IGNORECASE)
+        if len(text) <= 200 and element.getparent() is not None:
+            element.drop_tree()
+    return found
 
 
 def _main_content(tree):
@@ -278,11 +306,27 @@ def _text(element) -> str:
     return "".join(parts)
 
 
+def parse_fragment(fragment: str) -> list:
+    """Headings and blocks of an HTML fragment (an HTML block inside Markdown)."""
+    tree = _parse(f"<html><body>{fragment}</body></html>")
+    if tree is None:
+        return []
+    _strip_furniture(tree)
+    walker = _Walker()
+    bodies = tree.xpath("//body")
+    walker.walk(bodies[0] if bodies else tree)
+    return walker.items
+
+
 def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     """HTML -> (headings and blocks in order, metadata)."""
     tree = _parse(text)
     meta = _meta(tree)
-    own, marked = _main_content(_parse(text))
+    own_tree = _parse(text)
+    byline = _content_byline(own_tree)
+    if byline and not meta.get("byline"):
+        meta["byline"] = byline
+    own, marked = _main_content(own_tree)
     content = own
     if not marked:
         # No <main> or <article>: let trafilatura find the article, unless it lost the headings.

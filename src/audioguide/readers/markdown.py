@@ -25,6 +25,8 @@ LANGUAGE_NAMES = {
     "toml": "TOML", "sql": "SQL", "xml": "XML", "kotlin": "Kotlin", "swift": "Swift",
     "r": "R", "ini": "INI", "dockerfile": "Dockerfile", "makefile": "Makefile",
 }
+HTML_STRUCTURE = re.compile(r"<(h[1-6]|ul|ol|table|pre|blockquote)[\s>]", re.IGNORECASE)
+HEADING_ID = re.compile(r"\s*\{#[\w:.-]+\}$")  # "## Title {#anchor}"
 _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
 
 
@@ -210,6 +212,11 @@ def parse_markdown(text: str) -> tuple[list, dict]:
             if code.strip():
                 items.append(Block(CODE, code, spoken=code_note(token.info)))
         elif kind == "html_block":
+            if not quote_depth and HTML_STRUCTURE.search(token.content):
+                from .html import parse_fragment
+
+                items.extend(parse_fragment(token.content))
+                continue
             fragment = html_text(token.content)
             if fragment:
                 items.append(Block(QUOTE if quote_depth else PARAGRAPH, fragment))
@@ -219,7 +226,7 @@ def parse_markdown(text: str) -> tuple[list, dict]:
                 if table:
                     table[-1].append(content)
             elif heading_level:
-                items.append(Heading(content, heading_level))
+                items.append(Heading(HEADING_ID.sub("", content), heading_level))
             elif item_open and not item_open[-1]:
                 item_open[-1] = True
                 items.append(Block(ITEM, content, level=max(0, list_depth - 1)))

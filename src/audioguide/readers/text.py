@@ -197,7 +197,11 @@ def _metadata(units: list[Unit]) -> dict:
             continue
         byline = BYLINE.match(unit.text)
         if byline and len(byline.group(1).split()) <= 8 and not _terminal(byline.group(1)):
-            meta["byline"] = byline.group(1).strip(" ,|")
+            name, *rest = re.split(r"\s+[|·•—–]\s+", byline.group(1))
+            meta["byline"] = name.strip(" ,|")
+            date = next((d for d in map(_date, rest) if d), None)
+            if date:
+                meta["date"] = date
             if byline.group(2):
                 meta["reading_time"] = byline.group(2)
             byline_at = index

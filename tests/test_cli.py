@@ -1,0 +1,143 @@
+"""The command line through click's CliRunner: help, previews, errors as one line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from audioguide.cli import cli
+
+COMMANDS = [["build"], ["sections"], ["voices"], ["feed"], ["check"], ["cache"],
+            ["cache", "info"], ["cache", "prune"], ["cache", "clear"]]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def one_line_error(result, code=1):
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("audioguide: error:")
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_top_level_help(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in ("build", "sections", "voices", "feed", "check", "cache"):
+        assert name in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_sections_json_shape(runner, short_article):
+    result = runner.invoke(cli, ["sections", str(short_article), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"title", "sections"}
+    assert data["title"] == "Watering Seedlings Without Drowning Them"
+    assert [s["title"] for s in data["sections"]] == [
+        "Introduction", "Morning or Evening?", "What You Need", "Key Points"]
+    for section in data["sections"]:
+        assert set(section) == {"title", "words", "seconds"}
+        assert isinstance(section["words"], int) and isinstance(section["seconds"], float)
+        assert section["words"] > 0 and section["seconds"] > 0
+
+
+def test_sections_table(runner, short_article):
+    result = runner.invoke(cli, ["sections", str(short_article)])
+    assert result.exit_code == 0
+    assert "Morning or Evening?" in result.output and "words" in result.output
+
+
+def test_missing_file(runner, tmp_path):
+    line = one_line_error(runner.invoke(cli, ["build", str(tmp_path / "nope.txt")]))
+    assert "nope.txt" in line
+
+
+def test_empty_article(runner, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n\n", encoding="utf-8")
+    line = one_line_error(runner.invoke(cli, ["build", str(empty), "-o", str(tmp_path / "o")]))
+    assert "empty.txt" in line
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_output_that_is_a_file(runner, tmp_path, short_article):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    line = one_line_error(runner.invoke(cli, ["build", str(short_article), "-o", str(blocker),
+                                              "--engine", "piper"]))
+    assert str(blocker) in line
+
+
+def test_read_only_output(runner, tmp_path, short_article):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root can write into read-only folders")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    one_line_error(runner.invoke(cli, ["build", str(short_article), "-o", str(folder)]))
+
+
+@pytest.mark.parametrize("args", [["--rate", "3"], ["--bitrate", "32k"], ["--engine", "nope"],
+                                  ["--jobs", "0"]])
+def test_bad_options_are_usage_errors(runner, short_article, args):
+    result = runner.invoke(cli, ["build", str(short_article), *args])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_bad_settings_file(runner, tmp_path, short_article):
+    config = tmp_path / "audioguide.toml"
+    config.write_text("rate = [\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--config", str(config), "sections", str(short_article)])
+    assert result.exit_code == 2
+    assert "audioguide.toml" in result.output
+
+
+def test_settings_file_is_read(runner, tmp_path, short_article):
+    config = tmp_path / "audioguide.toml"
+    config.write_text("[pauses]\nsentence = 400\n[feed]\ntitle = 'Mine'\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--config", str(config), "sections", str(short_article)])
+    assert result.exit_code == 0
+
+
+def test_debug_shows_the_traceback(runner, tmp_path):
+    result = runner.invoke(cli, ["--debug", "build", str(tmp_path / "nope.txt")])
+    assert result.exit_code != 0 and result.exception is not None
+
+
+def test_cache_commands(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(tmp_path / "c"))
+    info = runner.invoke(cli, ["cache", "info"])
+    assert info.exit_code == 0 and "0 clips" in info.output
+    assert runner.invoke(cli, ["cache", "prune", "--max-mb", "1"]).exit_code == 0
+    assert "removed 0 clips" in runner.invoke(cli, ["cache", "clear"]).output
+
+
+def test_check_on_a_folder_that_is_not_an_episode(runner, tmp_path):
+    line = one_line_error(runner.invoke(cli, ["check", str(tmp_path)]))
+    assert str(tmp_path) in line
+
+
+def test_build_through_the_cli(runner, tmp_path, short_article):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(short_article), "-o", str(out), "--engine", "piper"])
+    assert result.exit_code == 0, result.output
+    assert "4 chapters" in result.output and "piper" in result.output
+    assert "synthesized" in result.output
+    assert list(out.glob("*/*.mp3"))
