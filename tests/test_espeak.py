@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from audioguide.engines import espeak as espeak_module
-from audioguide.engines.espeak import EspeakEngine, espeak_exe, library_path, parse_voices
+from audioguide.engines.espeak import EspeakEngine, backend, espeak_exe, parse_voices
 from audioguide.errors import EngineError, EngineUnavailable
 from audioguide.settings import Settings
 
 needs_espeak = pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
+needs_loader = pytest.mark.skipif(
+    importlib.util.find_spec("espeakng_loader") is None, reason="espeakng-loader is not installed"
+)
 
 
 def loudest(pcm: bytes) -> int:
@@ -49,7 +55,7 @@ def test_rate_makes_it_faster():
 def test_many_sentences_keep_their_order():
     long = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen."
     texts = ["One.", "One two three four five six.", long]
-    with EspeakEngine(Settings(jobs=2), "en") as engine:  # worker processes, when the library is there
+    with EspeakEngine(Settings(jobs=2), "en") as engine:  # library workers, if there
         clips = list(engine.synthesize_many(texts))
     durations = [clip.duration_ms for clip in clips]
     assert durations == sorted(durations) and len(set(durations)) == 3
@@ -61,8 +67,8 @@ def test_unknown_voice_is_a_clear_error():
         EspeakEngine(Settings(voice="qq-nothing"), "en").synthesize("Hello.")
 
 
-def test_missing_binary_says_how_to_install(monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))
+def test_missing_espeak_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(espeak_module, "backend", lambda: None)
     message = EspeakEngine.available()
     assert message is not None and "apt-get install espeak-ng" in message
     with pytest.raises(EngineUnavailable, match="script/bootstrap"):
@@ -90,11 +96,11 @@ def test_facts():
 
 
 @needs_espeak
-@pytest.mark.skipif(library_path() is None, reason="libespeak-ng is not installed")
+@pytest.mark.skipif(getattr(backend(), "kind", "") != "system", reason="no libespeak-ng")
 def test_library_workers_sound_exactly_like_the_command():
     text = "Der schnelle braune Fuchs springt über den faulen Hund."
     engine = EspeakEngine(Settings(jobs=2, rate=1.2), "de")
-    by_command = engine.synthesize(text)  # not started: one espeak-ng process
+    by_command = engine.synthesize_by_command(text)  # one espeak-ng process
     kept = {}
     with engine:
         (by_library,) = engine.synthesize_many([text], on_clip=kept.__setitem__)
@@ -107,3 +113,19 @@ def test_library_workers_sound_exactly_like_the_command():
 def test_unknown_voice_fails_at_start_not_mid_build():
     with pytest.raises(EngineError, match="no voice 'qq-nothing'"):
         EspeakEngine(Settings(voice="qq-nothing"), "en").start()
+
+
+@needs_loader
+def test_without_apt_the_pypi_library_reads_spanish(monkeypatch):
+    monkeypatch.setattr(espeak_module, "espeak_exe", lambda: None)
+    monkeypatch.setattr(espeak_module, "_system_library", lambda: None)
+    found = espeak_module.backend()
+    assert found is not None and found.kind == "package"
+    assert EspeakEngine.available() is None
+    engine = EspeakEngine(Settings(jobs=1), "es")
+    assert "espeakng-loader" in engine.version()
+    with engine:
+        clip = engine.synthesize("Buenos días a todos.")
+    assert clip.rate == 22050 and clip.duration_ms > 700 and loudest(clip.pcm) > 2000
+    languages = espeak_module.data_languages(Path(found.data_parent) / "espeak-ng-data")
+    assert {"en", "es", "fr", "pt-br"} <= set(languages)

@@ -26,7 +26,7 @@ INDENTS = ["", "", "", "  ", "    ", "\t"]
 line = st.tuples(st.sampled_from(INDENTS), st.lists(st.sampled_from(TOKENS), max_size=10)).map(
     lambda pair: pair[0] + " ".join(pair[1]))
 documents = st.lists(st.one_of(line, st.just("")), min_size=1, max_size=40).map("\n".join)
-PROPS = settings(max_examples=150, deadline=None,
+PROPS = settings(max_examples=150, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -68,7 +68,8 @@ def test_markdown_words_land_in_exactly_one_section(text):
     _check_words(text, article)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400), st.sampled_from(["txt", "md", "html"]))
 def test_no_text_makes_a_reader_crash(text, fmt):
     try:
@@ -85,7 +86,8 @@ html_tokens = st.sampled_from(["<p>", "</p>", "<h1>", "</h1>", "<h2>", "</h2>", 
                                "word", "Title", " ", "<pre>", "</pre>", "<blockquote>"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(html_tokens, max_size=60).map("".join))
 def test_no_html_makes_the_reader_crash(text):
     try:

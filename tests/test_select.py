@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from audioguide.engines import espeak as espeak_module
 from audioguide.engines.espeak import EspeakEngine, espeak_exe
 from audioguide.engines.gtts import GTTSEngine
 from audioguide.engines.piper import PiperEngine
@@ -87,8 +88,8 @@ def test_explicit_piper_is_checked_not_probed():
     assert reason == "engine: piper (chosen with --engine, reads en)"
 
 
-def test_explicit_engine_that_is_missing(monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))
+def test_explicit_engine_that_is_missing(monkeypatch):
+    monkeypatch.setattr(espeak_module, "backend", lambda: None)
     with pytest.raises(EngineUnavailable, match="--engine espeak: espeak-ng is not installed"):
         choose_engine(Settings(engine="espeak"), "es")
 
@@ -123,8 +124,8 @@ def test_auto_picks_gtts_for_spanish_when_google_answers(fake_google):
     assert fake_google.requests[0][1] == "es"
 
 
-def test_auto_without_any_engine_for_the_language(monkeypatch, tmp_path):
-    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng
+def test_auto_without_any_engine_for_the_language(monkeypatch):
+    monkeypatch.setattr(espeak_module, "backend", lambda: None)  # no espeak-ng
     with pytest.raises(EngineUnavailable) as caught:
         choose_engine(Settings(gtts_url=closed_port_url()), "es")
     message = str(caught.value)

@@ -1,17 +1,22 @@
 """eSpeak NG: offline, about 100 languages, plain but always there.
 
-With the shared library (libespeak-ng, installed with Debian's espeak-ng) each of `jobs` worker
-processes loads it once through ctypes and synthesizes sentence after sentence in memory: about
-2.4x faster than a process per sentence, which matters for book-length articles. Without it,
-each sentence is one `espeak-ng --stdin --stdout` process; the text goes in on standard input,
-so a sentence starting with "-" is never read as an option. Both add no pause at the end (-z):
-the pipeline sets the pauses.
+Where it comes from, in this order: Debian's espeak-ng (script/bootstrap: `apt-get install
+espeak-ng`, which brings libespeak-ng), else the espeakng-loader package from PyPI (it ships
+libespeak-ng and its data), else an `espeak-ng` command alone.
+
+With a library, each of `jobs` worker processes loads it once through ctypes and synthesizes
+sentence after sentence in memory (libespeak-ng keeps global state: one voice per process);
+that is about twice as fast as a process per sentence, which matters for book-length articles.
+With the command alone, each sentence is one `espeak-ng --stdin --stdout` process; the text goes
+in on standard input, so a sentence starting with "-" is never read as an option. Both add no
+pause at the end (-z): the pipeline sets the pauses. Library and command give the same samples.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import io
 import multiprocessing
 import re
@@ -21,14 +26,17 @@ import threading
 import wave
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
 from ..settings import Settings
-from .base import Engine, ordered_results
+from .base import Engine, ordered_results, package_version
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
-MISSING = "espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"
+MISSING = ("espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"
+           " (or `pip install espeakng-loader`)")
 # Used when espeak-ng cannot list its voices (its usual languages, 1.51).
 BUILTIN_LANGUAGES = (
     "af", "am", "an", "ar", "as", "az", "ba", "be", "bg", "bn", "bpy", "bs", "ca", "chr", "cmn",
@@ -52,6 +60,51 @@ def espeak_exe() -> str | None:
     return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
+@dataclass(frozen=True)
+class Backend:
+    kind: str  # "system" (library from the OS) | "package" (espeakng-loader) | "command"
+    library: str | None = None
+    data_parent: str | None = None  # the folder holding espeak-ng-data; None: the library's own
+
+
+def _system_library() -> str | None:
+    found = ctypes.util.find_library("espeak-ng")
+    candidates = [found] if found else []
+    candidates += ["libespeak-ng.so.1", "libespeak-ng.dylib"]
+    for name in candidates:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return name
+    return None
+
+
+def backend() -> Backend | None:
+    """How espeak-ng runs here, or None when it cannot (see MISSING)."""
+    exe = espeak_exe()
+    library = _system_library()
+    if library and exe:  # the apt package: library, data and command agree
+        return Backend("system", library)
+    try:
+        import espeakng_loader
+    except ImportError:
+        espeakng_loader = None
+    if espeakng_loader is not None:
+        try:
+            data = Path(espeakng_loader.get_data_path())
+            library_file = espeakng_loader.get_library_path()
+        except (RuntimeError, OSError):
+            library_file = None
+        if library_file and Path(library_file).is_file():
+            return Backend("package", library_file, str(data.parent))
+    if exe:
+        return Backend("command")
+    if library:
+        return Backend("system", library)
+    return None
+
+
 def parse_voices(listing: str) -> list[str]:
     """Language tags from `espeak-ng --voices` output: each voice's language and the other
     languages it reads ("(en 2)(fr 5)"), so "en" and "fr" are there beside "en-gb", "fr-fr"."""
@@ -62,6 +115,23 @@ def parse_voices(listing: str) -> list[str]:
             continue
         found = [columns[1], *re.findall(r"\(([A-Za-z0-9-]+) \d+\)", line)]
         tags += [tag for tag in found if tag not in tags]
+    return sorted(tags)
+
+
+def data_languages(data_dir: Path) -> list[str]:
+    """Language tags from the voice files in espeak-ng-data/lang (their `language` lines)."""
+    tags: set[str] = set()
+    for path in (data_dir / "lang").rglob("*"):
+        if not path.is_file():
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            words = line.split()
+            if len(words) >= 2 and words[0] == "language":
+                tags.add(words[1].lower())
     return sorted(tags)
 
 
@@ -85,32 +155,29 @@ _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctype
                              ctypes.c_void_p)
 
 
-def library_path() -> str | None:
-    """libespeak-ng's file name, if the system has it."""
-    found = ctypes.util.find_library("espeak-ng")
-    if found:
-        return found
-    for name in ("libespeak-ng.so.1", "libespeak-ng.dylib"):
-        try:
-            ctypes.CDLL(name)
-        except OSError:
-            continue
-        return name
-    return None
+def library_version(path: str) -> str:
+    """libespeak-ng's own version ("1.51"), without starting it."""
+    lib = ctypes.CDLL(path)
+    lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_Info.argtypes = [ctypes.c_void_p]
+    return (lib.espeak_Info(None) or b"unknown").decode("ascii", "replace").split("-")[0]
 
 
 class EspeakLibrary:
-    """One initialized libespeak-ng in this process (its state is global: one per process)."""
+    """One started libespeak-ng in this process (its state is global: one per process)."""
 
-    def __init__(self, path: str, voice: str, wpm: int):
+    def __init__(self, path: str, data_parent: str | None, voice: str, wpm: int):
         self.lib = lib = ctypes.CDLL(path)
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p,
+                                          ctypes.c_int]
         lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint,
                                      ctypes.c_int, ctypes.c_uint, ctypes.c_uint,
                                      ctypes.c_void_p, ctypes.c_void_p]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        self.rate = lib.espeak_Initialize(_SYNCHRONOUS, 0, None, 0)
+        folder = data_parent.encode() if data_parent else None
+        self.rate = lib.espeak_Initialize(_SYNCHRONOUS, 0, folder, 0)
         if self.rate <= 0:
-            raise EngineError("libespeak-ng could not start: reinstall espeak-ng")
+            raise EngineError(f"libespeak-ng ({path}) could not start: reinstall espeak-ng")
         self._chunks: list[bytes] = []
 
         def collect(wav, count, events):
@@ -121,7 +188,10 @@ class EspeakLibrary:
         self._callback = _CALLBACK(collect)  # kept: ctypes must not free it
         lib.espeak_SetSynthCallback(self._callback)
         if lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
-            raise EngineError(f"espeak-ng has no voice {voice!r}; see `audioguide voices`")
+            raise EngineError(
+                f"espeak-ng has no voice {voice!r}; see `audioguide voices` for the languages"
+                " it speaks"
+            )
         lib.espeak_SetParameter(_RATE_PARAMETER, wpm, 0)
 
     def speak(self, text: str) -> bytes:
@@ -134,17 +204,24 @@ class EspeakLibrary:
 
 
 _worker: EspeakLibrary | None = None
+_worker_error = ""
 
 
-def _worker_init(path: str, voice: str, wpm: int) -> None:
-    global _worker
-    _worker = EspeakLibrary(path, voice, wpm)
+def _worker_init(path: str, data_parent: str | None, voice: str, wpm: int) -> None:
+    global _worker, _worker_error
+    try:
+        _worker = EspeakLibrary(path, data_parent, voice, wpm)
+    except (EngineError, OSError) as exc:  # reported by the first sentence, not a broken pool
+        _worker_error = str(exc)
 
 
 def _worker_speak(text: str) -> tuple[bytes, int]:
+    if _worker is None:
+        raise EngineError(_worker_error or "libespeak-ng did not start")
     return _worker.speak(text), _worker.rate
 
 
+# -- the engine -------------------------------------------------------------------------------
 class EspeakEngine(Engine):
     name = "espeak"
     offline = True
@@ -154,25 +231,19 @@ class EspeakEngine(Engine):
         super().__init__(settings, lang or "en")
         self.voice = settings.voice or self.lang
         self._pool: ProcessPoolExecutor | None = None
+        self._start_lock = threading.Lock()
 
     def voice_name(self) -> str:
         return self.voice
 
     def version(self) -> str:
-        exe = espeak_exe()
-        if exe is None:
+        found = backend()
+        if found is None:
             return "missing"
-        try:
-            out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10,
-                                 check=False)
-        except (OSError, subprocess.SubprocessError):
-            return "unknown"
-        words = out.stdout.split()
-        # "eSpeak NG text-to-speech: 1.51  Data at: ..."
-        for index, word in enumerate(words):
-            if word.endswith("text-to-speech:") and index + 1 < len(words):
-                return words[index + 1]
-        return out.stdout.strip()[:40] or "unknown"
+        if found.kind == "package":
+            return f"{library_version(found.library)}+espeakng-loader-" \
+                   f"{package_version('espeakng-loader')}"
+        return _command_version(espeak_exe()) if espeak_exe() else library_version(found.library)
 
     def credit(self) -> str:
         return f"eSpeak NG {self.version()}, voice {self.voice_name()} (GPL-3.0-or-later)"
@@ -185,60 +256,51 @@ class EspeakEngine(Engine):
         global _languages
         with _languages_lock:
             if _languages is None:
-                found: list[str] = []
-                exe = espeak_exe()
-                if exe is not None:
-                    try:
-                        done = subprocess.run([exe, "--voices"], capture_output=True,
-                                              text=True, timeout=20, check=False)
-                        found = parse_voices(done.stdout)
-                    except (OSError, subprocess.SubprocessError):
-                        found = []
-                _languages = found or list(BUILTIN_LANGUAGES)
+                _languages = _find_languages() or list(BUILTIN_LANGUAGES)
             return list(_languages)
 
     @classmethod
     def available(cls) -> str | None:
-        return None if espeak_exe() else MISSING
-
-    def check_voice(self, exe: str) -> None:
-        """EngineError now, rather than in every sentence, if espeak-ng lacks the voice."""
-        done = subprocess.run([exe, "-q", "-v", self.voice, "x"], capture_output=True,
-                              timeout=20, check=False)
-        if b"does not exist" in done.stderr or done.returncode != 0:
-            raise EngineError(
-                f"espeak-ng has no voice {self.voice!r}; see `audioguide voices` for the"
-                " languages it speaks"
-            )
+        return None if backend() else MISSING
 
     def start(self) -> None:
-        exe = espeak_exe()
-        if exe is None:
-            raise EngineUnavailable(MISSING)
-        if self._pool is not None:
-            return
-        self.check_voice(exe)
-        path = library_path()
-        if path is None:
-            return  # one espeak-ng process per sentence
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self._pool = ProcessPoolExecutor(
-            max_workers=max(1, self.jobs), mp_context=context, initializer=_worker_init,
-            initargs=(path, self.voice, self.words_per_minute()),
-        )
+        with self._start_lock:
+            if self._pool is not None:
+                return
+            found = backend()
+            if found is None:
+                raise EngineUnavailable(MISSING)
+            if found.kind == "command":
+                self._check_voice_by_command(espeak_exe())
+                return  # one espeak-ng process per sentence
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, self.jobs), mp_context=context, initializer=_worker_init,
+                initargs=(found.library, found.data_parent, self.voice,
+                          self.words_per_minute()),
+            )
+        try:  # a missing voice fails here, once, rather than in every sentence
+            self._pool.submit(_worker_speak, "").result()
+        except EngineError:
+            self.close()
+            raise
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._start_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
 
     def synthesize(self, text: str) -> Clip:
         if not text.strip():
             return Clip(b"", 22050)
-        if self._pool is not None:
-            return Clip(*self._pool.submit(_worker_speak, text).result())
-        return self._synthesize_cli(text)
+        if self._pool is None:
+            found = backend()
+            if found is not None and found.kind == "command":
+                return self.synthesize_by_command(text)
+            self.start()
+        return Clip(*self._pool.submit(_worker_speak, text).result())
 
     def synthesize_many(
         self, texts: Sequence[str], on_clip: Callable[[int, Clip], None] | None = None
@@ -262,7 +324,17 @@ class EspeakEngine(Engine):
         for pcm, rate in ordered_results(submit, enumerate(texts), 4 * self.jobs):
             yield Clip(pcm, rate)
 
-    def _synthesize_cli(self, text: str) -> Clip:
+    def _check_voice_by_command(self, exe: str) -> None:
+        done = subprocess.run([exe, "-q", "-v", self.voice, "x"], capture_output=True,
+                              timeout=20, check=False)
+        if b"does not exist" in done.stderr or done.returncode != 0:
+            raise EngineError(
+                f"espeak-ng has no voice {self.voice!r}; see `audioguide voices` for the"
+                " languages it speaks"
+            )
+
+    def synthesize_by_command(self, text: str) -> Clip:
+        """One `espeak-ng` process for `text` (the path without a library)."""
         exe = espeak_exe()
         if exe is None:
             raise EngineUnavailable(MISSING)
@@ -282,3 +354,35 @@ class EspeakEngine(Engine):
         except (wave.Error, EOFError, ValueError) as exc:
             raise EngineError(f"espeak-ng wrote audio that cannot be read ({exc})") from None
         return Clip(pcm, rate)
+
+
+@functools.lru_cache(maxsize=4)
+def _command_version(exe: str) -> str:
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10,
+                             check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    words = out.stdout.split()
+    # "eSpeak NG text-to-speech: 1.51  Data at: ..."
+    for index, word in enumerate(words):
+        if word.endswith("text-to-speech:") and index + 1 < len(words):
+            return words[index + 1]
+    return out.stdout.strip()[:40] or "unknown"
+
+
+def _find_languages() -> list[str]:
+    found = backend()
+    if found is None:
+        return []
+    if found.kind == "package":
+        return data_languages(Path(found.data_parent) / "espeak-ng-data")
+    exe = espeak_exe()
+    if exe is None:
+        return []
+    try:
+        done = subprocess.run([exe, "--voices"], capture_output=True, text=True, timeout=20,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return parse_voices(done.stdout)

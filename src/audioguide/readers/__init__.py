@@ -1,9 +1,30 @@
 """Readers: a source (file, URL or standard input) -> models.Article.
 
     read_source("article.txt")          plain text, Markdown (.md) or HTML (.html); others sniffed
-    read_source("https://...")          fetched, then read as HTML (or text/Markdown by type)
+    read_source("https://...")          fetched, then read by its content type (HTML, text, Markdown)
     read_source("-")                    standard input, sniffed
     read_text(text, "md")               already-decoded text
+    expand_sources(["folder/"])         a folder -> its .txt/.md/.markdown/.html/.htm files, sorted
+
+How articles are read:
+
+- Plain text: a category line, a title line and a byline ("By Name 5 min read", or
+  "By Name | March 3, 2024") at the top are metadata. A heading is a short line standing alone
+  (after a blank line), without a closing period, comma or colon, that is followed by a paragraph
+  or a list; "2. Getting started", lines underlined with === or ---, and "# Heading" count too.
+  Questions ("...?") are headings only in Title Case; in an FAQ section they are QUESTION blocks.
+  Lines ending with ":" introduce a list (LEADIN). Captions ("Figure 2:", "Listing 3-1:",
+  "Photo by ..."), code and command lines are never headings. Bullets (•, -, *, ...) and numbers
+  make list items, nested by indentation.
+- Markdown: front matter (title, author, date, lang/language, description, category, image)
+  is metadata. A single top-level heading that comes first is the title; the next level makes
+  chapters; deeper headings stay inside their chapter (SUBHEADING). Links read as their text,
+  images as their alt text; code blocks are not spelled out ("A code example in Python, shown in
+  the transcript."), the code stays in the transcript.
+- Tables (Markdown and HTML) are read row by row, each value with its column name:
+  "A table with 2 rows: Name, Age. Row 1: Name, Alice; Age, 30. Row 2: ...". The transcript
+  shows the table as "Name | Age" lines.
+- HTML: see readers/html.py (the page's <main>/<article>, else trafilatura).
 
 Limits (what happens past them):
 
@@ -13,14 +34,18 @@ Limits (what happens past them):
   `Settings.timeout` seconds (15 by default) to connect and between bytes, and 4 times that for
   the whole download; HTML, plain text and Markdown content types only (images, PDFs refused).
 - Encodings: UTF-8 (BOM or not), UTF-16/32 with a BOM, BOM-less UTF-16, and single-byte
-  encodings detected by charset-normalizer from the first 200 kB. Invalid bytes become nothing.
+  encodings detected by charset-normalizer from the first 200 kB (Windows-1252 preferred when
+  code pages tie). Invalid bytes are dropped.
 - Text is cleaned: NUL and other control characters, terminal escapes, bidi controls and
-  zero-width characters are removed. Binary input (images, archives, PDFs, NUL-heavy data) is
-  refused with one line.
+  zero-width characters are removed; lone surrogates cannot survive. Binary input (images,
+  archives, PDFs, audio, NUL-heavy data) is refused with one line. A source with no words in
+  it (empty, blank, punctuation only, all script) is refused with one line.
 - Markdown front matter larger than 64 kB, or not a mapping, is ignored; fields of the wrong
-  type are ignored one by one. Lists nest at most 100 levels deep in Markdown (deeper text is
-  read as plain paragraphs); HTML deeper than 150 elements is read as flat text.
+  type are ignored one by one. Markdown nested deeper than 100 levels (lists, quotes) is
+  flattened, never dropped. HTML deeper than 150 elements is read as flat text; a page lxml
+  cannot build at all is read as the text between its tags.
 - Entities in HTML are never expanded from a DTD (no entity bombs, no external entities).
+- A sentence has no length limit here: splitting long sentences for the engines is speech.py's.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ The parser never loads DTDs, external entities or network resources.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block
@@ -94,7 +95,10 @@ def _meta(tree) -> dict:
         date = times[0].get("datetime") if times else ""
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", date or "")
     if match:
-        meta["date"] = match.group(1)
+        try:
+            meta["date"] = dt.date.fromisoformat(match.group(1)).isoformat()
+        except ValueError:
+            pass
     image = values.get("og:image") or values.get("twitter:image")
     if image:
         meta["image"] = image
@@ -110,8 +114,8 @@ def _extract(text: str, url: str | None):
 
     for name in ("trafilatura", "htmldate", "courlan"):
         logger = logging.getLogger(name)
-        if not logger.handlers:
-            logger.addHandler(logging.NullHandler())  # the library never prints
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.ERROR)  # its warnings ("discarding data") are not ours
 
     try:
         content = trafilatura.extract(
@@ -330,7 +334,7 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     content = own
     if not marked:
         # No <main> or <article>: let trafilatura find the article, unless it lost the headings.
-        extracted = _extract(text, url)
+        extracted = _extract(text, url) if own is not None and own.text_content().strip() else None
         if extracted is not None and (
             own is None or 2 * _count_headings(extracted) >= _count_headings(own)
         ):

@@ -38,6 +38,12 @@ CAPTION = re.compile(
 # Lines of code, commands and markup pasted with an article are not headings.
 CODE_LIKE = re.compile(r"[{}<>=;$\\|@`~^]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|\w_\w|"
                        r"\w\.\w+\(|\w/[\w.-]+\.\w|[(\[,]$")
+# A line ending in one of these lower-case words runs on into what follows: not a heading.
+TRAILING_WORDS = frozenset((
+    "a", "an", "the", "of", "to", "at", "is", "are", "was", "were", "be", "by", "for", "with",
+    "and", "or", "but", "in", "on", "from", "that", "as", "into", "than", "this", "these", "our",
+    "your", "their", "its", "my", "via", "per",
+))
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y")
 TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "!”", "?”", '?"', '!"', "…", "。", "！", "？",
             "：", "；", "۔", "؟")
@@ -180,7 +186,7 @@ def heading_like(text: str) -> bool:
     if text.endswith((".", ",", ";", ":", "…", "-", "–", "—", "(", "/", "&", "。", "．",
                       "！", "，", "；", "：", "،", "۔")):
         return False
-    if CODE_LIKE.search(text):
+    if CODE_LIKE.search(text) or words[-1] in TRAILING_WORDS:
         return False
     if is_question(text):
         return _title_case(text)
