@@ -42,6 +42,8 @@ def _private_cache(tmp_path_factory):
     path = tmp_path_factory.mktemp("clip-cache")
     old = os.environ.get("AUDIOGUIDE_CACHE_DIR")
     os.environ["AUDIOGUIDE_CACHE_DIR"] = str(path)
+    # --engine auto must never probe the real Google from a test: a closed local port.
+    os.environ.setdefault("AUDIOGUIDE_GTTS_URL", "http://127.0.0.1:9/batchexecute")
     yield path
     if old is None:
         os.environ.pop("AUDIOGUIDE_CACHE_DIR", None)

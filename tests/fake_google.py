@@ -13,7 +13,7 @@ Switches, settable at any time (thread-safe enough for tests):
     fail_500       the next N requests get 500
     hang           the next N requests sleep `hang_seconds` (past the client's time-out)
     reset          the next N requests get the connection closed without an answer
-    mode           "ok" | "truncated" | "garbage" | "no_audio": how a 200 looks
+    mode           "ok" | "truncated" | "garbage" | "no_audio" | "not_mp3": how a 200 looks
 
     with FakeGoogle() as fake:
         settings = Settings(gtts_url=fake.url)
@@ -282,6 +282,8 @@ class FakeGoogle:
             handler._send(200, answer_without_audio())
         elif self.mode == "garbage":
             handler._send(200, bytes(random.Random(len(text)).randrange(256) for _ in range(600)))
+        elif self.mode == "not_mp3":  # well framed, but the "audio" is text
+            handler._send(200, answer_with_audio(b"this is not an mp3 file " * 40))
         elif self.mode == "truncated":
             full = answer_with_audio(mp3_of(duration_for(text)))
             handler._send(200, full[: len(full) // 2])

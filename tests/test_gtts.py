@@ -172,6 +172,15 @@ def test_time_out_is_retried(fake_google):
     assert fake_google.total == 2 and engine.retries == 1
 
 
+def test_unreachable_endpoint_says_so_after_the_last_try():
+    settings = Settings(gtts_url=closed_port_url(), retries=2)
+    with pytest.raises(RateLimited) as caught:
+        GTTSEngine(settings, "en").synthesize(SENTENCE)
+    assert str(caught.value).startswith(
+        "Google Translate could not be reached (ConnectionError) after 2 tries; check the"
+        " connection or use --engine piper; finished sentences are cached")
+
+
 def test_connection_reset_is_retried(fake_google):
     fake_google.reset = 2
     engine = engine_for(fake_google)
@@ -179,7 +188,7 @@ def test_connection_reset_is_retried(fake_google):
     assert fake_google.total == 3
 
 
-@pytest.mark.parametrize("mode", ["truncated", "garbage", "no_audio"])
+@pytest.mark.parametrize("mode", ["truncated", "garbage", "no_audio", "not_mp3"])
 def test_200_without_audio_is_an_error_never_a_gap(fake_google, mode):
     fake_google.mode = mode
     with pytest.raises(EngineError) as caught:

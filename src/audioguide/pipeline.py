@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -263,7 +264,7 @@ class Builder:
         generated = engine.synthesize_many([utterances[i].spoken for i in missing], on_clip=keep)
         pending = iter(missing)
         next_missing = next(pending, None)
-        repeats = {k for k in keys if keys.count(k) > 1} if len(keys) < 5000 else set(keys)
+        repeats = {key for key, count in Counter(keys).items() if count > 1}
 
         audio_ext = "m4a" if settings.format == "m4b" else "mp3"
         audio_tmp = staging / f"{slug}.encoding.{audio_ext}"

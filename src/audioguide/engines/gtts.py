@@ -313,15 +313,18 @@ class GTTSEngine(Engine):
                 self.waits.append(delay)
             if self._cancel.wait(delay):
                 raise _Cancelled("cancelled: another sentence failed")
+        hint = ""
         if problem.startswith("429"):
             what = "kept answering 429 Too Many Requests"
         elif problem[:1].isdigit():
             what = f"kept answering {problem}"
+        elif problem.startswith("timed out"):
+            what = f"kept timing out ({self.settings.timeout:g} s each)"
         else:
-            what = problem.replace("timed out", "kept timing out").replace(
-                "connection failed", "kept failing to connect")
+            what = f"could not be reached ({problem.removeprefix('connection failed ')[1:-1]})"
+            hint = "; check the connection or use --engine piper"
         raise RateLimited(
-            f"Google Translate {what} after {tries} tries; finished sentences are cached:"
+            f"Google Translate {what} after {tries} tries{hint}; finished sentences are cached:"
             " run the same command again to resume"
         )
 

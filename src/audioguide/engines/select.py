@@ -177,10 +177,22 @@ def voices() -> list[dict]:
             "voices": VOICES.get(name, ""),
             "offline": bool(cls.offline) if cls is not None else True,
             "available": reason is None,
-            "note": reason or ("online: needs Google Translate to answer" if name == "gtts"
-                               else "works offline"),
+            "note": reason or _note(name),
         })
     return rows
+
+
+def _note(name: str) -> str:
+    if name == "gtts":
+        return "online: needs Google Translate to answer"
+    if name == "espeak":
+        from .espeak import backend
+
+        found = backend()
+        where = {"system": "the system's espeak-ng", "package": "the espeakng-loader package",
+                 "command": "the espeak-ng command"}.get(getattr(found, "kind", ""), "")
+        return f"works offline, from {where}" if where else "works offline"
+    return "works offline"
 
 
 def format_voices(rows: list[dict]) -> str:

@@ -66,14 +66,15 @@ def html_text(fragment: str) -> str:
     return squash(html.unescape(_TAG.sub(" ", fragment)))
 
 
-def _inline_text(token) -> str:
+def _inline_text(token, images: bool = True) -> str:
+    """The text of an inline run: links as their text, images as their alt text (if `images`)."""
     parts: list[str] = []
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
+        elif child.type == "image" and images:
             alt = "".join(c.content for c in child.children or []) or child.content
             if alt:
                 parts.append(alt)
@@ -221,7 +222,7 @@ def parse_markdown(text: str) -> tuple[list, dict]:
             if fragment:
                 items.append(Block(QUOTE if quote_depth else PARAGRAPH, fragment))
         elif kind == "inline":
-            content = _inline_text(token)
+            content = _inline_text(token, images=not heading_level)  # badges in headings
             if table is not None:
                 if table:
                     table[-1].append(content)

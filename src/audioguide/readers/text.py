@@ -10,7 +10,7 @@ list (LEADIN), never a heading; in an FAQ section, lines ending with "?" are que
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import ITEM, LEADIN, PARAGRAPH, QUOTE, Block
@@ -36,8 +36,9 @@ CAPTION = re.compile(
     re.IGNORECASE,
 )
 # Lines of code, commands and markup pasted with an article are not headings.
-CODE_LIKE = re.compile(r"[{}<>=;$\\|@`~^]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|\w_\w|"
-                       r"\w\.\w+\(|\w/[\w.-]+\.\w|[(\[,]$")
+CODE_LIKE = re.compile(r"[{};$=|@`]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|[(\[,]$")
+# Less certain signs of code: allowed in a Title Case heading ("Using Box<T> on the Heap").
+CODE_HINT = re.compile(r"[<>\\~^]|\w_\w|\w\.\w+\(|\w/[\w.-]+\.\w")
 # A line ending in one of these lower-case words runs on into what follows: not a heading.
 TRAILING_WORDS = frozenset((
     "a", "an", "the", "of", "to", "at", "is", "are", "was", "were", "be", "by", "for", "with",
@@ -61,8 +62,6 @@ class Unit:
     group: int = 0
     numbered: bool = False
     level: int = 2  # headings only
-    marker: str = ""
-    extra: list = field(default_factory=list)
 
 
 def _terminal(line: str) -> bool:
@@ -139,8 +138,7 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                     parts.append(nxt.strip())
                     i += 1
                 units.append(Unit("item", " ".join(parts), indent=indent, lines=len(parts),
-                                  group=number, numbered=bool(NUMBERED.match(line)),
-                                  marker=item.group(2)))
+                                  group=number, numbered=bool(NUMBERED.match(line))))
                 i += 1
                 continue
             parts = [line.strip()]
@@ -188,6 +186,8 @@ def heading_like(text: str) -> bool:
         return False
     if CODE_LIKE.search(text) or words[-1] in TRAILING_WORDS:
         return False
+    if CODE_HINT.search(text) and not (len(words) >= 3 and _title_case(text)):
+        return False
     if is_question(text):
         return _title_case(text)
     return True
@@ -203,11 +203,11 @@ def _metadata(units: list[Unit]) -> dict:
             continue
         byline = BYLINE.match(unit.text)
         if byline and len(byline.group(1).split()) <= 8 and not _terminal(byline.group(1)):
-            name, *rest = re.split(r"\s+[|·•—–]\s+", byline.group(1))
-            meta["byline"] = name.strip(" ,|")
-            date = next((d for d in map(_date, rest) if d), None)
-            if date:
+            name, *rest = re.split(r"\s+[|·•—–]\s+", byline.group(1), maxsplit=1)
+            date = _date(rest[0]) if rest else None
+            if date:  # "By Name | March 3, 2024"
                 meta["date"] = date
+            meta["byline"] = (name if date else byline.group(1)).strip(" ,|")
             if byline.group(2):
                 meta["reading_time"] = byline.group(2)
             byline_at = index
@@ -297,11 +297,9 @@ def parse_text(text: str) -> tuple[list, dict]:
             items.append(Block(QUOTE, unit.text))
             continue
         if unit.kind == "item":
-            multi = MULTI_NUMBERED.match(unit.marker + " " + unit.text)
             if unit.numbered and unit.indent == 0 and _numbered_heading(unit, previous, following):
-                title = unit.text
-                items.append(Heading(title, 2 if not multi else 3))
-                in_faq = is_faq_title(title)
+                items.append(Heading(unit.text, 2))  # "2. Getting started" -> "Getting started"
+                in_faq = is_faq_title(unit.text)
                 stack.clear()
                 continue
             while stack and stack[-1] > unit.indent:
