@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -43,6 +44,19 @@ ROUTES = {
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
+        if self.path == "/trickle":  # one byte at a time: never times out, never ends
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(200):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                pass
+            return
         status, headers, body = ROUTES.get(self.path, (404, {}, b""))
         self.send_response(status)
         for key, value in headers.items():
@@ -63,6 +77,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -122,3 +137,9 @@ def test_closed_port():
     with pytest.raises(SourceError) as info:
         read_source(f"http://127.0.0.1:{port}/x", Settings(timeout=5))
     assert "cannot connect" in str(info.value)
+
+
+def test_trickling_server_is_cut_off_at_the_deadline(server):
+    with pytest.raises(SourceError) as info:
+        fetch(server + "/trickle", timeout=0.5, max_bytes=1000000)
+    assert "took longer than 2 s" in str(info.value)

@@ -158,6 +158,7 @@ STEPS = [
     (speech.speak_emails, "x@y.org", "x at y dot org"),
     (speech.speak_urls, "http://docs.example.com/a", "docs dot example dot com"),
     (speech.neutral_urls, "http://www.example.com/a", "example.com"),
+    (speech.shorten_long_words, "a " + "b" * 50, "a " + "b" * 40),
     (speech.strip_markup, "*a* __b__ `c`", "a b c"),
     (speech.strip_bullets, "• a ◦ b", "  a   b"),
     (speech.strip_emoji, "a🎉b", "a b"),

@@ -157,6 +157,18 @@ def test_long_word_run_without_punctuation_is_split():
     assert sum(u.shown.count("word") for u in result.utterances) == 300
 
 
+def test_one_huge_word_is_one_short_utterance():
+    article = Article(title="", sections=(Section("", (Block(PARAGRAPH, "x" * 100_000),)),))
+    result = plan(article, SETTINGS.with_(intro_summary=False), "en")
+    assert [(len(u.shown), u.spoken) for u in result.utterances] == [(100_000, "x" * 40)]
+
+
+def test_huge_lexicon_value_is_clipped():
+    article = Article(title="", sections=(Section("", (Block(PARAGRAPH, "Say hi."),)),))
+    result = plan(article, SETTINGS.with_(intro_summary=False), "en", {"hi": "hello " * 200})
+    assert all(len(u.spoken) <= MAX_SPOKEN_CHARS for u in result.utterances)
+
+
 def test_quote_code_table_and_subheading():
     blocks = (
         Block(QUOTE, "Walk every day. It helps."),

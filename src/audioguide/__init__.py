@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .errors import (  # noqa: E402
+from .errors import (
     AudioguideError,
     EngineError,
     EngineUnavailable,
@@ -12,8 +12,8 @@ from .errors import (  # noqa: E402
     SettingsError,
     SourceError,
 )
-from .models import Article, Block, Chapter, Clip, Cue, EpisodeResult, Section, Timeline, Utterance  # noqa: E402
-from .settings import Settings  # noqa: E402
+from .models import Article, Block, Chapter, Clip, Cue, EpisodeResult, Section, Timeline, Utterance
+from .settings import Settings
 
 
 def build_episodes(sources, settings=None, reporter=None):
@@ -24,9 +24,24 @@ def build_episodes(sources, settings=None, reporter=None):
 
 
 __all__ = [
-    "__version__", "build_episodes", "Settings",
-    "Article", "Block", "Chapter", "Clip", "Cue", "EpisodeResult", "Section", "Timeline",
+    "Article",
+    "AudioguideError",
+    "Block",
+    "Chapter",
+    "Clip",
+    "Cue",
+    "EngineError",
+    "EngineUnavailable",
+    "EpisodeResult",
+    "FFmpegError",
+    "OutputError",
+    "RateLimited",
+    "Section",
+    "Settings",
+    "SettingsError",
+    "SourceError",
+    "Timeline",
     "Utterance",
-    "AudioguideError", "EngineError", "EngineUnavailable", "FFmpegError", "OutputError",
-    "RateLimited", "SettingsError", "SourceError",
+    "__version__",
+    "build_episodes",
 ]

@@ -242,7 +242,7 @@ def encoder_args(fmt: str, bitrate: str) -> list[str]:
 
 
 _SUMMARY = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf)\s*LUFS.*?"
-                      r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS", re.S)
+                      r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS", re.DOTALL)
 
 
 class Encoder:
@@ -252,7 +252,7 @@ class Encoder:
         self.path = Path(path)
         self.rate = rate
         self.samples_written = 0
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the encoder
         graph = (f"[0:a]{limiter_filter(true_peak_db)},asplit=2[out][m];"
                  f"[m]ebur128=peak=true:framelog=verbose[measured]")
         args = ffmpeg.command([

@@ -205,7 +205,8 @@ def sections(ctx: Context, source, as_json):
 @click.pass_obj
 def voices(ctx: Context, as_json):
     """Engines, voices and languages; which work offline."""
-    from .engines.select import format_voices, voices as voice_rows
+    from .engines.select import format_voices
+    from .engines.select import voices as voice_rows
 
     rows = voice_rows()
     click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else format_voices(rows))

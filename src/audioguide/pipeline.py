@@ -9,6 +9,7 @@ leaves the previous complete episode or none, and the clip cache lets the next r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -73,8 +74,8 @@ def prepare_output_dir(output_dir: Path) -> Path:
         raise OutputError(f"{output_dir}: exists and is not a folder; choose another -o")
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=output_dir, prefix=".write-test.")
-        probe.close()
+        with tempfile.NamedTemporaryFile(dir=output_dir, prefix=".write-test."):
+            pass
     except OSError as exc:
         raise OutputError(f"{output_dir}: cannot write here ({exc.strerror}); choose another -o")
     clean_stale_staging(output_dir)
@@ -186,10 +187,9 @@ class Builder:
 
     def close(self) -> None:
         for engine in self._engines.values():
-            try:
+            # closing must not hide the build's own error
+            with contextlib.suppress(Exception):
                 engine.close()
-            except Exception:  # noqa: BLE001 - closing must not hide the build's own error
-                pass
         self._engines.clear()
         if self.settings.use_cache:
             try:
@@ -410,4 +410,4 @@ def build_episodes(sources: list[str], settings: Settings,
 
 build_episode = build_episodes  # the name other modules and tests use
 
-__all__ = ["build_episodes", "build_episode", "Reporter", "atomic_write_bytes"]
+__all__ = ["Reporter", "atomic_write_bytes", "build_episode", "build_episodes"]

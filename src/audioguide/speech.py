@@ -232,6 +232,15 @@ def neutral_urls(text: str) -> str:
     return _URL.sub(lambda m: _site(m.group().rstrip(".,;:!?")) + _trailing(m), text)
 
 
+MAX_WORD_CHARS = 40
+_LONG_WORD = re.compile(rf"(\S{{{MAX_WORD_CHARS}}})\S+")
+
+
+def shorten_long_words(text: str) -> str:
+    """A run of more than 40 characters without a space (a hash, a pasted blob) is cut to 40."""
+    return _LONG_WORD.sub(r"\1", text)
+
+
 def strip_markup(text: str) -> str:
     """HTML tags, Markdown headings, quotes and emphasis (*, _, `, ~~) are not read aloud."""
     text = re.sub(r"</?[A-Za-z][^<>]{0,200}>", " ", text)
@@ -565,6 +574,7 @@ ENGLISH_STEPS: tuple[Step, ...] = (
     strip_markdown_links,
     speak_emails,
     speak_urls,
+    shorten_long_words,
     strip_markup,
     strip_bullets,
     strip_emoji,
@@ -585,6 +595,7 @@ ENGLISH_STEPS: tuple[Step, ...] = (
 NEUTRAL_STEPS: tuple[Step, ...] = (
     strip_markdown_links,
     neutral_urls,
+    shorten_long_words,
     strip_markup,
     strip_bullets,
     strip_emoji,
@@ -778,9 +789,7 @@ def _fit(shown: str, speak: Callable[[str], str], limit: int, level: int = 0) ->
     if len(speak(shown)) <= limit:
         return [shown]
     if level >= len(_SPLITTERS):
-        # One "word" longer than the limit: cut it (a long token nobody wants read anyway).
-        step = max(1, limit // 2)
-        return [shown[i : i + step] for i in range(0, len(shown), step)]
+        return [shown]  # no space left to split at: _clip shortens what is said
     parts = [p for p in re.split(_SPLITTERS[level], shown) if p]
     if len(parts) == 1:
         return _fit(shown, speak, limit, level + 1)
@@ -798,6 +807,14 @@ def _fit(shown: str, speak: Callable[[str], str], limit: int, level: int = 0) ->
     for piece in pieces:
         out.extend(_fit(piece, speak, limit, level + 1))
     return out
+
+
+def _clip(spoken: str, limit: int) -> str:
+    """Cut spoken text to `limit` characters at a space (a last resort: _fit splits first)."""
+    if len(spoken) <= limit:
+        return spoken
+    cut = spoken[: limit + 1].rsplit(" ", 1)[0] if " " in spoken[:limit] else spoken[:limit]
+    return cut.rstrip(" ,;:")
 
 
 class _Planner:
@@ -820,7 +837,7 @@ class _Planner:
         shown_parts: list[str] = []
         for sentence in split_sentences(text):
             shown_parts.extend(_fit(sentence, self.speak, MAX_SPOKEN_CHARS - 20))
-        spoken_parts = [self.speak(part) for part in shown_parts]
+        spoken_parts = [_clip(self.speak(part), MAX_SPOKEN_CHARS - 20) for part in shown_parts]
         kept = [(s, p) for s, p in zip(shown_parts, spoken_parts) if _speakable(p)]
         pieces = []
         for index, (shown, spoken) in enumerate(kept):

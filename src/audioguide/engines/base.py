@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from importlib import metadata
 from typing import TypeVar
 
@@ -53,6 +53,32 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
         return
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="audioguide") as pool:
         yield from ordered_results(lambda item: pool.submit(fn, item), items, 2 * jobs)
+
+
+def pooled_clips(
+    pool: Executor,
+    worker: Callable[[str], tuple[bytes, int]],
+    texts: Sequence[str],
+    on_clip: Callable[[int, Clip], None] | None,
+    window: int,
+) -> Iterator[Clip]:
+    """Clips made by `worker(text) -> (pcm, rate)` on a process pool, yielded in order.
+
+    `on_clip` sees each clip as soon as its worker finishes (see Engine.synthesize_many)."""
+
+    def submit(item: tuple[int, str]) -> Future:
+        future = pool.submit(worker, item[1])
+        if on_clip is not None:
+
+            def finished(done: Future, index: int = item[0]) -> None:
+                if not done.cancelled() and done.exception() is None:
+                    on_clip(index, Clip(*done.result()))
+
+            future.add_done_callback(finished)
+        return future
+
+    for pcm, rate in ordered_results(submit, enumerate(texts), window):
+        yield Clip(pcm=pcm, rate=rate)
 
 
 class Engine:

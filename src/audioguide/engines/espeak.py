@@ -32,7 +32,7 @@ from pathlib import Path
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
 from ..settings import Settings
-from .base import Engine, ordered_results, package_version
+from .base import Engine, package_version, pooled_clips
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
 MISSING = ("espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"
@@ -308,21 +308,7 @@ class EspeakEngine(Engine):
         if self._pool is None:
             yield from super().synthesize_many(texts, on_clip)
             return
-        pool = self._pool
-
-        def submit(item: tuple[int, str]):
-            future = pool.submit(_worker_speak, item[1])
-            if on_clip is not None:
-
-                def finished(done, index=item[0]):
-                    if not done.cancelled() and done.exception() is None:
-                        on_clip(index, Clip(*done.result()))
-
-                future.add_done_callback(finished)
-            return future
-
-        for pcm, rate in ordered_results(submit, enumerate(texts), 4 * self.jobs):
-            yield Clip(pcm, rate)
+        yield from pooled_clips(self._pool, _worker_speak, texts, on_clip, 4 * self.jobs)
 
     def _check_voice_by_command(self, exe: str) -> None:
         done = subprocess.run([exe, "-q", "-v", self.voice, "x"], capture_output=True,

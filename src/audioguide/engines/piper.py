@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
-from .base import Engine, ordered_results, package_version
+from .base import Engine, package_version, pooled_clips
 
 DEFAULT_VOICE = "en_US-joe-medium"
 VOICE_LICENCE = "CC0"
@@ -175,21 +175,7 @@ class PiperEngine(Engine):
         if self._pool is None:
             yield from super().synthesize_many(texts, on_clip)
             return
-        pool = self._pool
-
-        def submit(item: tuple[int, str]):
-            future = pool.submit(_worker_speak, item[1])
-            if on_clip is not None:
-
-                def finished(done, index=item[0]):
-                    if not done.cancelled() and done.exception() is None:
-                        on_clip(index, Clip(*done.result()))
-
-                future.add_done_callback(finished)
-            return future
-
-        for pcm, rate in ordered_results(submit, enumerate(texts), 4 * self.jobs):
-            yield Clip(pcm=pcm, rate=rate)
+        yield from pooled_clips(self._pool, _worker_speak, texts, on_clip, 4 * self.jobs)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -100,8 +101,15 @@ def _too_large(url: str, max_bytes: int) -> str:
 
 
 def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
+    """Read the body within the size cap and the deadline (a trickling server is cut off)."""
     import requests
 
+    too_slow = SourceError(f"{url}: the download took longer than {4 * timeout:g} s; "
+                           "try again later")
+    # A read blocks until its chunk is full: a timer closes the connection at the deadline.
+    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), response.close)
+    watchdog.daemon = True
+    watchdog.start()
     chunks: list[bytes] = []
     size = 0
     try:
@@ -111,8 +119,13 @@ def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -
                 raise SourceError(_too_large(url, max_bytes))
             chunks.append(chunk)
             if time.monotonic() > deadline:
-                raise SourceError(f"{url}: the download took longer than {4 * timeout:g} s; "
-                                  "try again later")
-    except requests.exceptions.RequestException as exc:
+                raise too_slow
+    except (requests.exceptions.RequestException, OSError, AttributeError, ValueError) as exc:
+        if time.monotonic() >= deadline:
+            raise too_slow
         raise SourceError(f"{url}: the download failed ({_reason(exc)}); try again later")
+    finally:
+        watchdog.cancel()
+    if time.monotonic() >= deadline:
+        raise too_slow  # closed by the watchdog: what arrived is cut short
     return b"".join(chunks)
