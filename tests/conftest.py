@@ -69,10 +69,13 @@ def ffmpeg_chapters(path: Path) -> list[dict]:
     return chapters
 
 
-def ffmpeg_loudness(path: Path) -> dict:
-    """Integrated loudness and true peak of a file, from ffmpeg's ebur128 filter."""
+def ffmpeg_loudness(path: Path, start_ms: int | None = None, end_ms: int | None = None) -> dict:
+    """Integrated loudness and true peak of a file (or a span), from ffmpeg's ebur128 filter."""
+    span = []
+    if start_ms is not None:
+        span = ["-ss", f"{start_ms / 1000:.3f}", "-to", f"{end_ms / 1000:.3f}"]
     err = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af",
+        [ffmpeg_exe(), "-hide_banner", "-nostats", *span, "-i", str(path), "-af",
          "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
         capture_output=True, text=True,
     ).stderr

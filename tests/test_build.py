@@ -81,6 +81,23 @@ def test_loudness_meets_podcast_targets(built):
     assert manifest["loudness"]["integrated_lufs"] == pytest_approx(measured["integrated"], 1.0)
 
 
+def test_no_section_strays_from_the_episode_loudness(built):
+    folder, manifest, _ = built
+    audio = folder / manifest["files"]["audio"]
+    episode = ffmpeg_loudness(audio)["integrated"]
+    for chapter in manifest["chapters"]:
+        section = ffmpeg_loudness(audio, chapter["start_ms"], chapter["end_ms"])["integrated"]
+        assert abs(section - episode) <= 2.0, (chapter["title"], section, episode)
+
+
+def test_espeak_episode_meets_loudness_targets(short_article, tmp_path):
+    result = build_episodes([str(short_article)], Settings(output_dir=tmp_path, engine="espeak"))
+    measured = ffmpeg_loudness(Path(result[0].audio_path))
+    assert result[0].engine == "espeak"
+    assert abs(measured["integrated"] - -16.0) <= 1.0, measured
+    assert measured["true_peak"] <= -1.0, measured
+
+
 def pytest_approx(value, tolerance):
     import pytest
 
@@ -185,3 +202,23 @@ def test_interrupted_build_leaves_nothing(short_article, tmp_path, monkeypatch):
     assert leftovers == []
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
     assert os.listdir(out) == []
+
+
+def test_intro_and_outro_keep_chapters_and_cues_exact(built, short_article, tmp_path):
+    import subprocess
+
+    from audioguide.ffmpeg import ffmpeg_exe
+
+    _, manifest, _ = built
+    jingle = tmp_path / "jingle.wav"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=2", str(jingle)], check=True)
+    settings = Settings(output_dir=tmp_path / "out", engine="piper", intro=jingle, outro=jingle)
+    result = build_episodes([str(short_article)], settings)[0]
+    own = json.loads((Path(result.folder) / "episode.json").read_text())
+    assert own["chapters"][0]["start_ms"] == 0
+    assert own["cues"][0]["start_ms"] == 2000
+    assert abs(own["duration_ms"] - (manifest["duration_ms"] + 4000)) <= 5
+    assert abs(ffmpeg_duration_ms(Path(result.audio_path)) - own["duration_ms"]) <= 50
+    shift = [c["start_ms"] - 2000 for c in own["cues"]]
+    assert shift == [c["start_ms"] for c in manifest["cues"]]

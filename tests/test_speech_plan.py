@@ -68,8 +68,8 @@ def test_chapters(walk_plan):
 def test_intro_comes_first(walk_plan):
     intro = walk_plan.utterances[0]
     assert intro.kind == "intro" and intro.section == 0
-    assert intro.shown == "Morning Walks, by Jo Smith. 2 sections, about 1 minute."
-    assert intro.spoken == "Morning Walks, by Jo Smith. Two sections, about one minute."
+    assert intro.shown == "Morning Walks, by Jo Smith. 2 sections, less than a minute."
+    assert intro.spoken == "Morning Walks, by Jo Smith. Two sections, less than a minute."
     assert intro.pause_after == PAUSES.intro
 
 
@@ -133,7 +133,7 @@ def test_intro_without_opening_section_belongs_to_first_chapter():
     result = plan(article, SETTINGS, "en")
     assert result.chapter_titles == ("Only",)
     assert [u.kind for u in result.utterances] == ["intro", "heading", "sentence"]
-    assert result.utterances[0].shown == "T. 1 section, about 1 minute."
+    assert result.utterances[0].shown == "T. 1 section, less than a minute."
 
 
 def test_long_sentence_is_split_below_the_limit():
@@ -265,9 +265,9 @@ def test_section_summary_follows_rate():
 @pytest.mark.parametrize(
     ("title", "byline", "expected"),
     [
-        ("Can You Walk?", "Jo", "Can You Walk? By Jo. 1 section, about 1 minute."),
-        ("Can You Walk?", "", "Can You Walk? 1 section, about 1 minute."),
-        ("", "", "1 section, about 1 minute."),
+        ("Can You Walk?", "Jo", "Can You Walk? By Jo. 1 section, less than a minute."),
+        ("Can You Walk?", "", "Can You Walk? 1 section, less than a minute."),
+        ("", "", "1 section, less than a minute."),
     ],
 )
 def test_intro_wording(title, byline, expected):
@@ -285,3 +285,14 @@ def test_very_long_title_intro_is_split():
     assert len(intros) > 1
     assert all(len(u.spoken) <= MAX_SPOKEN_CHARS for u in intros)
     assert intros[-1].pause_after == PAUSES.intro
+
+
+@pytest.mark.parametrize(
+    ("words", "phrase"), [(100, "less than a minute"), (155 * 7, "about 7 minutes")]
+)
+def test_intro_minutes(words, phrase):
+    text = " ".join(["walk."] * words)
+    article = Article(title="T", sections=(Section("", (Block(PARAGRAPH, text),)),))
+    assert (
+        plan(article, SETTINGS, "en").utterances[0].shown == f"T. {phrase[0].upper()}{phrase[1:]}."
+    )

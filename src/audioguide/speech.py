@@ -47,7 +47,9 @@ __all__ = [
 
 # No utterance's spoken text is longer than this: engines slow down, drift or cut off on very
 # long inputs (gTTS splits at 100 characters itself), and one sentence is one transcript cue.
-# Longer sentences are split at ";", ":" and ",", then between words.
+# Longer sentences are split at ";", ":" and ",", then between words, each piece its own
+# Utterance (shown and spoken split alike); runs of over 40 characters without a space are
+# said shortened (shorten_long_words), and anything still too long is cut at a space (_clip).
 MAX_SPOKEN_CHARS = 400
 
 WORDS_PER_MINUTE = 155.0
@@ -898,6 +900,8 @@ class _Planner:
 
 
 def _minutes_phrase(seconds: float) -> str:
+    if seconds < 45:
+        return "less than a minute"
     minutes = max(1, round(seconds / 60))
     return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
 

@@ -164,6 +164,11 @@ def _read_file(path: Path, source: str) -> bytes:
             raise SourceError(f"{source} is a folder: give one of its files, or build the folder "
                               "with `audioguide build FOLDER`")
         if not path.exists():
+            if re.match(r"^(www\.)?[\w-]+(\.[\w-]+)+(/|$)", source) and (
+                path.suffix.lower() not in EXTENSIONS
+            ):
+                raise SourceError(f"{source} does not exist: check the path, or for a web page "
+                                  f"give the full address (https://{source})")
             raise SourceError(f"{source} does not exist: check the path")
         if not path.is_file():
             raise SourceError(f"{source} is not a regular file: give a .txt, .md or .html file")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -100,32 +99,35 @@ def _too_large(url: str, max_bytes: int) -> str:
     return f"{url} is larger than {max_bytes // (1024 * 1024)} MB: give a smaller page"
 
 
-def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
-    """Read the body within the size cap and the deadline (a trickling server is cut off)."""
-    import requests
+def _chunks(response):
+    """What the server has sent so far, chunk by chunk: one socket read each, never waiting to
+    fill a chunk (so a server trickling one byte at a time still meets the deadline check)."""
+    read1 = getattr(response.raw, "read1", None)  # urllib3 >= 2
+    if read1 is None:
+        yield from response.iter_content(chunk_size=65536)
+        return
+    while True:
+        chunk = read1(65536, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
 
-    too_slow = SourceError(f"{url}: the download took longer than {4 * timeout:g} s; "
-                           "try again later")
-    # A read blocks until its chunk is full: a timer closes the connection at the deadline.
-    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), response.close)
-    watchdog.daemon = True
-    watchdog.start()
+
+def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
+    import requests
+    import urllib3
+
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_content(chunk_size=65536):
+        for chunk in _chunks(response):
             size += len(chunk)
             if size > max_bytes:
                 raise SourceError(_too_large(url, max_bytes))
             chunks.append(chunk)
             if time.monotonic() > deadline:
-                raise too_slow
-    except (requests.exceptions.RequestException, OSError, AttributeError, ValueError) as exc:
-        if time.monotonic() >= deadline:
-            raise too_slow
+                raise SourceError(f"{url}: the download took longer than {4 * timeout:g} s; "
+                                  "try again later")
+    except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise SourceError(f"{url}: the download failed ({_reason(exc)}); try again later")
-    finally:
-        watchdog.cancel()
-    if time.monotonic() >= deadline:
-        raise too_slow  # closed by the watchdog: what arrived is cut short
     return b"".join(chunks)
