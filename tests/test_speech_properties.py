@@ -27,7 +27,7 @@ TEXT = st.one_of(
 FORBIDDEN = set(speech_data.BULLETS) | set("*_`")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(TEXT)
 def test_split_sentences_keeps_every_character(text):
     sentences = split_sentences(text)
@@ -35,7 +35,7 @@ def test_split_sentences_keeps_every_character(text):
     assert all(sentence and sentence == sentence.strip() for sentence in sentences)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(TEXT, st.sampled_from(["en", "de", "fr"]))
 def test_spoken_form_never_reads_markup_or_bullets(text, lang):
     spoken = spoken_form(text, lang=lang)
@@ -51,7 +51,7 @@ def test_spoken_form_with_any_lexicon_never_raises(text, lexicon):
     assert isinstance(spoken_form(text, lexicon=lexicon), str)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["", "Part"]), st.lists(TEXT, max_size=4)), max_size=4))
 def test_plan_never_speaks_empty_or_too_long_text(sections):
     article = Article(
