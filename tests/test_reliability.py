@@ -83,12 +83,13 @@ def wait_until(condition, proc: subprocess.Popen, what: str) -> None:
 def kill_hard(proc: subprocess.Popen) -> None:
     """kill -9 the build, then the piper workers it started (same session), by their ids."""
     proc.kill()
-    proc.communicate(timeout=DEADLINE_S)
-    for pid in session_members(proc.pid):
+    proc.wait(timeout=DEADLINE_S)
+    for pid in session_members(proc.pid):  # they hold our pipes open: end them first
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    proc.communicate(timeout=DEADLINE_S)
 
 
 def session_members(sid: int) -> list[int]:

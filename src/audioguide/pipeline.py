@@ -25,7 +25,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .assemble import Encoder, Leveler, build_timeline, load_jingle, pause_samples, prepare_clip
+from .assemble import (
+    Encoder,
+    Leveler,
+    build_timeline,
+    load_jingle,
+    pause_samples,
+    prepare_clip,
+    warm_up,
+)
 from .atomic import atomic_write_bytes, atomic_write_text
 from .cache import ClipCache, clip_key
 from .errors import AudioguideError, OutputError
@@ -169,6 +177,7 @@ class Builder:
         self.cache = ClipCache(settings.resolved_cache_dir(), enabled=settings.use_cache,
                                warn=self.report.warn)
         self._engines: dict[str, object] = {}
+        threading.Thread(target=warm_up, daemon=True, name="audioguide-warm-up").start()
         self._started: set[int] = set()
         self.lexicon = None
         if settings.lexicon:

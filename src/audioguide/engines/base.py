@@ -55,6 +55,18 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
         yield from ordered_results(lambda item: pool.submit(fn, item), items, 2 * jobs)
 
 
+def worker_context():
+    """The start method for worker processes: forkserver where there is one.
+
+    Never plain fork: a fork while another thread holds a lock (an import, a logging handler)
+    can hang the worker, and forked workers keep the pool's pipes open, so they would outlive
+    a parent killed with -9."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def pooled_clips(
     pool: Executor,
     worker: Callable[[str], tuple[bytes, int]],

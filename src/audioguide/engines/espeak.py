@@ -18,7 +18,6 @@ import ctypes
 import ctypes.util
 import functools
 import io
-import multiprocessing
 import re
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ from pathlib import Path
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
 from ..settings import Settings
-from .base import Engine, package_version, pooled_clips
+from .base import Engine, package_version, pooled_clips, worker_context
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
 MISSING = ("espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"
@@ -273,10 +272,9 @@ class EspeakEngine(Engine):
             if found.kind == "command":
                 self._check_voice_by_command(espeak_exe())
                 return  # one espeak-ng process per sentence
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = ProcessPoolExecutor(
-                max_workers=max(1, self.jobs), mp_context=context, initializer=_worker_init,
+                max_workers=max(1, self.jobs), mp_context=worker_context(),
+                initializer=_worker_init,
                 initargs=(found.library, found.data_parent, self.voice,
                           self.words_per_minute()),
             )

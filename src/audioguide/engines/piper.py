@@ -8,7 +8,6 @@ threads (see benchmarks/run).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
-from .base import Engine, package_version, pooled_clips
+from .base import Engine, package_version, pooled_clips, worker_context
 
 DEFAULT_VOICE = "en_US-joe-medium"
 VOICE_LICENCE = "CC0"
@@ -151,10 +150,9 @@ class PiperEngine(Engine):
         model, config = self.voice_files()
         try:
             if self.jobs > 1:
-                method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.jobs,
-                    mp_context=multiprocessing.get_context(method),
+                    mp_context=worker_context(),
                     initializer=_worker_init,
                     initargs=(str(model), str(config), self.settings.rate),
                 )
