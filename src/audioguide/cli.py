@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -57,6 +58,15 @@ class Guarded(click.Group):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"audioguide: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, never a traceback (--debug shows it)
+            if (ctx.obj or Context(False, False, None)).debug:
+                raise
+            message = " ".join(str(exc).split())[:200]
+            click.echo(f"audioguide: error: unexpected {type(exc).__name__}: {message} (run "
+                       "again with --debug and report the traceback)", err=True)
             sys.exit(1)
 
 
@@ -303,7 +313,12 @@ def cache_clear(ctx: Context):
     click.echo(f"removed {removed} clips, {freed / 1e6:.1f} MB")
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM (kill, timeout, systemd) cleans up like Ctrl-C
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="audioguide")
 
 

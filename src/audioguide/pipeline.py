@@ -2,9 +2,9 @@
 
 read -> plan speech -> synthesize (cached by content) -> assemble and encode (streamed) -> export.
 
-Everything a build writes goes to a staging folder inside the output folder first and is moved
-into the episode folder with os.replace at the end, the manifest last: an interrupted build
-leaves the previous complete episode or none, and the clip cache lets the next run resume.
+Everything a build writes goes to a staging folder inside the output folder first, which then
+takes the episode folder's place (two renames, see publish): an interrupted build leaves the
+previous complete episode or none, and the clip cache lets the next run resume.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -34,7 +36,7 @@ from .assemble import (
     prepare_clip,
     warm_up,
 )
-from .atomic import atomic_write_bytes, atomic_write_text
+from .atomic import _UMASK, atomic_write_bytes, atomic_write_text
 from .cache import ClipCache, clip_key
 from .errors import AudioguideError, OutputError
 from .models import Article, EpisodeResult
@@ -90,12 +92,33 @@ def prepare_output_dir(output_dir: Path) -> Path:
     return output_dir
 
 
+def staging_prefix(name: str) -> str:
+    """.<name>.<host>-<pid>. : lets the next build on this machine see the owner is gone."""
+    host = socket.gethostname().split(".")[0][:20] or "host"
+    return f".{name}.{host}-{os.getpid()}."
+
+
+def _owner_gone(folder_name: str) -> bool:
+    match = re.search(r"\.([^.]*)-(\d+)\.[^.]+" + re.escape(STAGING_SUFFIX) + "$", folder_name)
+    host = socket.gethostname().split(".")[0][:20] or "host"
+    if not match or match.group(1) != host or int(match.group(2)) == os.getpid():
+        return False
+    try:
+        os.kill(int(match.group(2)), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def clean_stale_staging(output_dir: Path, older_than_s: float = 6 * 3600) -> None:
-    """Remove staging folders left by builds that were killed (never a running build's)."""
+    """Remove staging folders left by builds that were killed (never a running build's):
+    those whose process on this machine is gone, and any older than `older_than_s`."""
     now = time.time()
     for path in output_dir.glob(f".*{STAGING_SUFFIX}"):
         try:
-            if now - path.stat().st_mtime > older_than_s:
+            if _owner_gone(path.name) or now - path.stat().st_mtime > older_than_s:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             pass
@@ -104,6 +127,8 @@ def clean_stale_staging(output_dir: Path, older_than_s: float = 6 * 3600) -> Non
 def choose_slug(output_dir: Path, article: Article, taken: set[str]) -> str:
     """The article's own folder if it was built before, else a new slug from its title."""
     for manifest_path in sorted(output_dir.glob(f"*/{MANIFEST}")):
+        if manifest_path.parent.name.startswith("."):  # a killed build's staging folder
+            continue
         manifest = read_manifest(manifest_path.parent)
         if manifest and manifest.get("identity") == article.identity:
             return manifest_path.parent.name
@@ -236,7 +261,8 @@ class Builder:
 
         stats = Stats(seconds={"read": round(read_seconds, 3),
                                "plan": round(time.perf_counter() - started, 3)})
-        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", suffix=STAGING_SUFFIX, dir=output_dir))
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(slug), suffix=STAGING_SUFFIX,
+                                        dir=output_dir))
         try:
             manifest = self._make(article, plan, keys, engine, lang, slug, staging, previous,
                                   print_, stats)
@@ -282,11 +308,15 @@ class Builder:
         speech_samples: list[int] = []
         lead = tail = 0
         try:
+            # The first new clip comes before the encoder opens its pipe: an engine that forks
+            # workers on its first job would hand them the encoder's stdin, and ffmpeg would
+            # never see the end of its input (a resumed build hung in Encoder.close).
+            first_new = [next(generated)] if missing else []
             for index, (utterance, key) in enumerate(zip(utterances, keys)):
                 t = time.perf_counter()
                 clip = made.get(key)
                 if clip is None and index == next_missing:
-                    clip = next(generated)
+                    clip = first_new.pop() if first_new else next(generated)
                     next_missing = next(pending, None)
                 elif clip is None:
                     clip = self.cache.get(key)
@@ -355,17 +385,26 @@ class Builder:
 
 
 def publish(staging: Path, folder: Path) -> None:
-    """Move every staged file into the episode folder, the manifest last."""
+    """Swap the staging folder in for the episode folder with two renames.
+
+    Killed at any point, this leaves the previous complete episode or none (the previous one
+    then waits in a hidden folder that clean_stale_staging removes), never a mix of the two."""
+    old = None
     try:
-        folder.mkdir(exist_ok=True)
-        files = sorted(p for p in staging.rglob("*") if p.is_file())
-        files.sort(key=lambda p: p.name == MANIFEST)
-        for path in files:
-            target = folder / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
+        os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp made it private
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=staging_prefix(f"{folder.name}.old"),
+                                        suffix=STAGING_SUFFIX, dir=folder.parent))
+            os.replace(folder, old / folder.name)
+        os.replace(staging, folder)
     except OSError as exc:
+        if old is not None and not folder.exists():
+            with contextlib.suppress(OSError):
+                os.replace(old / folder.name, folder)
         raise OutputError(f"{folder}: cannot write the episode ({exc.strerror})")
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def result_from(manifest: dict, folder: Path, skipped: bool = False) -> EpisodeResult:

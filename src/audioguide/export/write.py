@@ -20,11 +20,34 @@ from . import transcripts
 from .tags import EpisodeTags, ffmetadata, write_mp3_tags, write_mp4_tags
 
 
+def article_cover(article: Article, warn: Callable[[str], None]) -> Path | None:
+    """The PNG or JPEG an article names in its front matter, if it lies in the article's folder.
+
+    Article text never becomes a path outside that folder; anything else gets a warning and
+    the generated cover."""
+    image, source = str(article.image or ""), str(article.source or "")
+    if not image or image.startswith(("http:", "https:")) or source in ("", "-") or \
+            "://" in source:
+        return None
+    try:
+        folder = Path(source).expanduser().resolve().parent
+        path = (folder / image).resolve()
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except (OSError, ValueError):
+        head, path = b"", None
+    if path is None or folder not in path.parents or not (
+            head == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff"):
+        warn(f"{source}: the cover {image[:60]!r} is not a PNG or JPEG beside the article; "
+             "using a generated cover")
+        return None
+    return path
+
+
 def cover_image(article: Article, settings: Settings, staging: Path,
                 warn: Callable[[str], None]) -> tuple[bytes | None, str, str | None]:
     """(image bytes, mime type, file name in the episode folder) for the cover art."""
-    given = settings.image or (Path(article.image) if article.image and
-                               not str(article.image).startswith(("http:", "https:")) else None)
+    given = settings.image or article_cover(article, warn)
     if given:
         try:
             data = Path(given).read_bytes()
