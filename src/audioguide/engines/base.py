@@ -67,6 +67,22 @@ def worker_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def exit_with_parent(interval_s: float = 1.0) -> None:
+    """In a worker process: exit as soon as the process that started it is gone (kill -9)."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="audioguide-parent-watch").start()
+
+
 def pooled_clips(
     pool: Executor,
     worker: Callable[[str], tuple[bytes, int]],

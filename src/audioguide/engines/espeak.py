@@ -31,7 +31,7 @@ from pathlib import Path
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
 from ..settings import Settings
-from .base import Engine, package_version, pooled_clips, worker_context
+from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
 MISSING = ("espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"
@@ -208,6 +208,7 @@ _worker_error = ""
 
 def _worker_init(path: str, data_parent: str | None, voice: str, wpm: int) -> None:
     global _worker, _worker_error
+    exit_with_parent()
     try:
         _worker = EspeakLibrary(path, data_parent, voice, wpm)
     except (EngineError, OSError) as exc:  # reported by the first sentence, not a broken pool

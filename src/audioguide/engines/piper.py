@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip
-from .base import Engine, package_version, pooled_clips, worker_context
+from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 
 DEFAULT_VOICE = "en_US-joe-medium"
 VOICE_LICENCE = "CC0"
@@ -68,6 +68,7 @@ def speak(voice, syn_config, text: str) -> Clip:
 
 def _worker_init(model: str, config: str, rate: float) -> None:
     global _worker_voice, _worker_config
+    exit_with_parent()
     _worker_voice = load_voice(Path(model), Path(config), threads=1)
     _worker_config = synth_config(_worker_voice, rate)
 

@@ -62,14 +62,30 @@ def _time_ordered_id3():
     return TimeOrderedID3
 
 
+MAX_CTOC_ENTRIES = 255  # a CTOC counts its children in one byte
+
+
 def chapter_frames(chapters: Sequence[Chapter]) -> list:
+    """One CHAP per chapter and a top-level, ordered CTOC listing them in time order.
+
+    Past 255 chapters the top-level CTOC lists ordered child CTOCs of up to 255 chapters each."""
     from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags
 
     ids = [f"chp{n}" for n in range(len(chapters))]
-    frames = [
-        CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-             child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=["Chapters"])])
-    ]
+    groups = [ids[i:i + MAX_CTOC_ENTRIES] for i in range(0, len(ids), MAX_CTOC_ENTRIES)]
+    title = [TIT2(encoding=3, text=["Chapters"])]
+    if len(groups) <= 1:
+        frames = [CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                       child_element_ids=ids, sub_frames=title)]
+    else:
+        children = [f"toc{n}" for n in range(len(groups))]
+        frames = [CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                       child_element_ids=children, sub_frames=title)]
+        for n, (child, group) in enumerate(zip(children, groups)):
+            first = n * MAX_CTOC_ENTRIES + 1
+            label = TIT2(encoding=3, text=[f"Chapters {first}-{first + len(group) - 1}"])
+            frames.append(CTOC(element_id=child, flags=CTOCFlags.ORDERED,
+                               child_element_ids=group, sub_frames=[label]))
     for element_id, chapter in zip(ids, chapters):
         frames.append(
             CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,

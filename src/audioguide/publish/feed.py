@@ -85,6 +85,8 @@ def read_episodes(output_dir: Path) -> list[dict]:
     """Every output_dir/*/episode.json, newest first, each with "published" (a datetime)."""
     episodes = []
     for path in sorted(Path(output_dir).glob("*/episode.json")):
+        if path.parent.name.startswith("."):  # a build's staging folder, not an episode
+            continue
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
