@@ -202,7 +202,7 @@ class Builder:
         self.cache = ClipCache(settings.resolved_cache_dir(), enabled=settings.use_cache,
                                warn=self.report.warn)
         self._engines: dict[str, object] = {}
-        threading.Thread(target=warm_up, daemon=True, name="audioguide-warm-up").start()
+        self._warming = False
         self._started: set[int] = set()
         self.lexicon = None
         if settings.lexicon:
@@ -275,6 +275,9 @@ class Builder:
     def _make(self, article, plan, keys, engine, lang, slug, staging, previous, print_, stats):
         settings = self.settings
         utterances = plan.utterances
+        if not self._warming:  # only a build that encodes needs the numeric libraries
+            self._warming = True
+            threading.Thread(target=warm_up, daemon=True, name="audioguide-warm-up").start()
         if id(engine) not in self._started:
             engine.start()
             self._started.add(id(engine))
