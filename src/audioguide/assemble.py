@@ -7,7 +7,6 @@ true-peak limiter and encodes. The episode is never held in memory.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from . import ffmpeg
 from .errors import FFmpegError, OutputError
+from .loudness import integrated_loudness, sliding_min
 from .models import Chapter, Clip, Cue, Timeline, Utterance
 
 OUTPUT_RATE = 44100
@@ -109,26 +109,19 @@ def trim_silence(segment):
     return segment[start:end] if end > start else segment[:0]
 
 
-@functools.lru_cache(maxsize=4)
-def _meter(rate: int):
-    import pyloudnorm
-
-    return pyloudnorm.Meter(rate)
-
-
 def clip_loudness(samples, rate: int) -> float | None:
     """Integrated loudness (LUFS, BS.1770) of a clip, or None when it is too short or silent."""
     if len(samples) < MIN_CLIP_LOUDNESS_S * rate:
         return None
-    loudness = _meter(rate).integrated_loudness(samples.astype("float64"))
+    loudness = integrated_loudness(samples, rate)
     return loudness if math.isfinite(loudness) else None
 
 
 def warm_up() -> None:
-    """Import the numeric libraries (scipy takes a second or two) while the voice loads."""
+    """Import numpy and pydub while the voice loads."""
     import numpy  # noqa: F401
-    import pyloudnorm  # noqa: F401
-    from scipy.ndimage import minimum_filter1d  # noqa: F401
+
+    pydub_segment_class()
 
 
 def limit_peaks(samples, rate: int, ceiling: float):
@@ -137,14 +130,13 @@ def limit_peaks(samples, rate: int, ceiling: float):
     The gain each sample needs is spread over a 6 ms window (minimum filter) and smoothed
     with a Hann window half that long, so the gain never rises above what any peak needs."""
     import numpy as np
-    from scipy.ndimage import minimum_filter1d
 
     magnitude = np.abs(samples)
     if magnitude.size == 0 or magnitude.max() <= ceiling:
         return samples
     need = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-9))
     width = max(3, int(rate * 0.006)) | 1
-    held = minimum_filter1d(need, size=width, mode="nearest")
+    held = sliding_min(need, width)
     kernel = np.hanning(width // 2 + 2)[1:-1]
     kernel /= kernel.sum()
     gain = np.convolve(held, kernel, mode="same")

@@ -1,0 +1,56 @@
+"""The numpy loudness meter and sliding minimum agree with pyloudnorm and scipy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from audioguide.assemble import Leveler, limit_peaks
+from audioguide.loudness import integrated_loudness, sliding_min
+
+
+@pytest.mark.parametrize("rate", [16000, 22050, 24000, 44100])
+@pytest.mark.parametrize("seconds", [0.4, 1.3, 6.0])
+def test_meter_matches_pyloudnorm(rate, seconds):
+    pyloudnorm = pytest.importorskip("pyloudnorm")
+    rng = np.random.default_rng(rate)
+    n = int(rate * seconds)
+    envelope = 0.02 + np.abs(np.sin(np.arange(n) / rate * 2.3))  # speech-like swells
+    samples = (rng.standard_normal(n) * 0.1 * envelope).astype(np.float32)
+    expected = pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
+    assert integrated_loudness(samples, rate) == pytest.approx(expected, abs=0.01)
+
+
+def test_silence_is_minus_infinity_and_short_clips_refused():
+    assert integrated_loudness(np.zeros(22050, dtype=np.float32), 22050) == float("-inf")
+    with pytest.raises(ValueError):
+        integrated_loudness(np.zeros(100, dtype=np.float32), 22050)
+
+
+@pytest.mark.parametrize("width", [1, 3, 7, 133])
+@pytest.mark.parametrize("n", [1, 6, 500, 4097])
+def test_sliding_min_matches_scipy(width, n):
+    ndimage = pytest.importorskip("scipy.ndimage")
+    values = np.random.default_rng(n * width).random(n)
+    expected = ndimage.minimum_filter1d(values, width, mode="nearest")
+    assert np.array_equal(sliding_min(values, width), expected)
+
+
+def test_limiter_keeps_every_sample_under_the_ceiling():
+    rng = np.random.default_rng(3)
+    samples = np.clip(rng.standard_normal(22050) * 0.1, -0.5, 0.5).astype(np.float32)
+    samples[1000] = 4.0
+    limited = limit_peaks(samples, 22050, 0.7)
+    assert np.abs(limited).max() <= 0.7 + 1e-6
+    assert np.allclose(limited[15000:15100], samples[15000:15100]), "quiet parts untouched"
+
+
+def test_leveler_reaches_the_target():
+    rng = np.random.default_rng(4)
+    n = 22050 * 3
+    samples = (rng.standard_normal(n) * 0.01 * (1 + np.sin(np.arange(n) / 3000))).astype(
+        np.float32)
+    leveler = Leveler(-16.0)
+    out = leveler.level(samples, 22050)
+    assert integrated_loudness(out, 22050) == pytest.approx(leveler.target, abs=0.2)
+    assert np.abs(out).max() <= leveler.ceiling + 1e-6
