@@ -269,7 +269,6 @@ class Builder:
             publish(staging, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        stats.seconds["total"] = round(time.perf_counter() - started + read_seconds, 3)
         return result_from(manifest, folder)
 
     def _make(self, article, plan, keys, engine, lang, slug, staging, previous, print_, stats):
@@ -381,6 +380,7 @@ class Builder:
             warn=self.report.warn,
         )
         stats.seconds["export"] = round(time.perf_counter() - t, 3)
+        stats.seconds["total"] = round(sum(stats.seconds.values()), 3)
         manifest["stats"] = {"synthesized": stats.synthesized, "cached": stats.cached,
                              "seconds": stats.seconds}
         atomic_write_text(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
