@@ -8,6 +8,7 @@ true-peak limiter and encodes. The episode is never held in memory.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import queue
@@ -229,6 +230,25 @@ def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):
 # -- the encoder ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(name) if name else None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def release_memory() -> None:
+    """Hand freed clip buffers back to the system (glibc keeps them otherwise, and a long
+    episode's many differently sized buffers would grow the process)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = _libc()
+        if libc is not None:
+            libc.malloc_trim(0)
+
+
 def limiter_filter(true_peak_db: float) -> str:
     """Catch the peaks left between samples, at the engine's own rate (cheaper than at 44.1 kHz;
     resampling does not move the true peak of a band-limited signal).
@@ -257,7 +277,7 @@ except ImportError:  # not POSIX: the pipe keeps its size
     fcntl = None
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 PIPE_BYTES = 1 << 20
-QUEUE_CHUNKS = 64  # chunks of one clip or ten seconds of silence waiting for ffmpeg
+QUEUE_CHUNKS = 16  # clips or ten-second silences waiting for ffmpeg: about 10 MB at most
 
 _SUMMARY = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf)\s*LUFS.*?"
                       r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS", re.DOTALL)
@@ -319,7 +339,7 @@ class Encoder:
     def write_silence(self, count: int) -> None:
         import numpy as np
 
-        step = self.rate * 10
+        step = self.rate * 2  # silence in two-second chunks: the queue stays small
         while count > 0:
             n = min(step, count)
             self.write(np.zeros(n, dtype=np.float32))

@@ -57,7 +57,7 @@ def k_weighting_impulse(rate: int):
     return np.asarray(signal)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=6)  # a few MB: clip lengths fall into few FFT sizes
 def _impulse_spectrum(rate: int, fft_size: int):
     import numpy as np
 

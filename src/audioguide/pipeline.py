@@ -34,6 +34,7 @@ from .assemble import (
     load_jingle,
     pause_samples,
     prepare_clip,
+    release_memory,
     warm_up,
 )
 from .atomic import _UMASK, atomic_write_bytes, atomic_write_text
@@ -348,6 +349,8 @@ class Builder:
                 speech_samples.append(len(prepared.samples))
                 encoder.write_silence(
                     pause_samples(utterance.pause_after, encoder.rate, settings.rate))
+                if index % 100 == 99:
+                    release_memory()
                 encode_seconds += time.perf_counter() - t
                 self.report.progress(index + 1, len(utterances))
             t = time.perf_counter()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from importlib import metadata
 from typing import TypeVar
 
+from ..errors import EngineError
 from ..models import Clip
 from ..settings import Settings
 
@@ -105,8 +106,12 @@ def pooled_clips(
             future.add_done_callback(finished)
         return future
 
-    for pcm, rate in ordered_results(submit, enumerate(texts), window):
-        yield Clip(pcm=pcm, rate=rate)
+    try:
+        for pcm, rate in ordered_results(submit, enumerate(texts), window):
+            yield Clip(pcm=pcm, rate=rate)
+    except BrokenExecutor as exc:
+        raise EngineError(f"the voice's worker processes stopped ({exc}); run again, or with "
+                          "--jobs 1 to synthesize in one process") from exc
 
 
 class Engine:
