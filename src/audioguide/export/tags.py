@@ -95,9 +95,9 @@ def chapter_frames(chapters: Sequence[Chapter]) -> list:
     return frames
 
 
-def write_mp3_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter],
-                   cover: bytes | None = None, cover_mime: str = "image/png") -> None:
-    """Tag an MP3 in place (the caller works on a temporary file and renames it)."""
+def id3_tag(tags: EpisodeTags, chapters: Sequence[Chapter], cover: bytes | None = None,
+            cover_mime: str = "image/png"):
+    """The episode's ID3v2 frames: text tags, CTOC and CHAP frames, cover art."""
     from mutagen.id3 import APIC, COMM, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK
 
     id3 = _time_ordered_id3()()
@@ -116,7 +116,28 @@ def write_mp3_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter],
         id3.add(frame)
     if cover:
         id3.add(APIC(encoding=3, mime=cover_mime, type=3, desc="Cover", data=cover))
-    id3.save(str(path), v2_version=3)
+    return id3
+
+
+def write_mp3_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter],
+                   cover: bytes | None = None, cover_mime: str = "image/png") -> None:
+    """Tag a (small) MP3 in place; the caller works on a temporary file and renames it."""
+    id3_tag(tags, chapters, cover, cover_mime).save(str(path), v2_version=3)
+
+
+def tagged_copy(source: Path, target: Path, tags: EpisodeTags, chapters: Sequence[Chapter],
+                cover: bytes | None = None, cover_mime: str = "image/png") -> None:
+    """Write the ID3 tag, then the untagged MP3 `source` after it, into `target`.
+
+    Streams the audio in 1 MB pieces: tagging in place makes mutagen move the whole file,
+    through a memory map as large as the episode."""
+    import shutil
+
+    target = Path(target)
+    target.write_bytes(b"")
+    id3_tag(tags, chapters, cover, cover_mime).save(str(target), v2_version=3, padding=lambda _: 0)
+    with open(source, "rb") as audio, open(target, "ab") as out:
+        shutil.copyfileobj(audio, out, 1 << 20)
 
 
 def write_mp4_tags(path: Path, tags: EpisodeTags, cover: bytes | None = None,
