@@ -353,6 +353,9 @@ class Encoder:
         self._process.kill()
         self._process.wait()
         text = self._stderr()
+        if re.search(r"received signal (2|15)\b", text):
+            # Ctrl-C reached ffmpeg (same process group) before it reached us: an interruption.
+            raise KeyboardInterrupt
         if "No space left" in text:
             raise OutputError(f"{self.path.parent}: the disk is full; free some space")
         raise FFmpegError(f"ffmpeg failed: {ffmpeg.last_line(text.encode())}")

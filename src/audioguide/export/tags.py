@@ -121,23 +121,9 @@ def id3_tag(tags: EpisodeTags, chapters: Sequence[Chapter], cover: bytes | None 
 
 def write_mp3_tags(path: Path, tags: EpisodeTags, chapters: Sequence[Chapter],
                    cover: bytes | None = None, cover_mime: str = "image/png") -> None:
-    """Tag a (small) MP3 in place; the caller works on a temporary file and renames it."""
+    """Tag an MP3 in place (mutagen moves the audio with read/write buffers, not in memory);
+    the caller works on a temporary file and renames it."""
     id3_tag(tags, chapters, cover, cover_mime).save(str(path), v2_version=3)
-
-
-def tagged_copy(source: Path, target: Path, tags: EpisodeTags, chapters: Sequence[Chapter],
-                cover: bytes | None = None, cover_mime: str = "image/png") -> None:
-    """Write the ID3 tag, then the untagged MP3 `source` after it, into `target`.
-
-    Streams the audio in 1 MB pieces: tagging in place makes mutagen move the whole file,
-    through a memory map as large as the episode."""
-    import shutil
-
-    target = Path(target)
-    target.write_bytes(b"")
-    id3_tag(tags, chapters, cover, cover_mime).save(str(target), v2_version=3, padding=lambda _: 0)
-    with open(source, "rb") as audio, open(target, "ab") as out:
-        shutil.copyfileobj(audio, out, 1 << 20)
 
 
 def write_mp4_tags(path: Path, tags: EpisodeTags, cover: bytes | None = None,

@@ -5,6 +5,7 @@ All files go to the staging folder; the pipeline moves them into place.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -16,7 +17,7 @@ from ..ffmpeg import run_ffmpeg
 from ..models import Article, Chapter, Timeline
 from ..settings import Settings
 from . import transcripts
-from .tags import EpisodeTags, ffmetadata, tagged_copy, write_mp3_tags, write_mp4_tags
+from .tags import EpisodeTags, ffmetadata, write_mp3_tags, write_mp4_tags
 
 
 def article_cover(article: Article, warn: Callable[[str], None]) -> Path | None:
@@ -133,8 +134,8 @@ def write_outputs(*, staging: Path, slug: str, article: Article, plan, timeline:
         write_mp4_tags(staging / audio_name, tags, cover, cover_mime)
     else:
         audio_name = f"{slug}.mp3"
-        tagged_copy(audio_tmp, staging / audio_name, tags, chapters, cover, cover_mime)
-        audio_tmp.unlink()
+        write_mp3_tags(audio_tmp, tags, chapters, cover, cover_mime)
+        os.replace(audio_tmp, staging / audio_name)
 
     sections = []
     if settings.per_section:
