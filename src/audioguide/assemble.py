@@ -157,7 +157,7 @@ class Leveler:
     # Whole-episode gating counts blocks that straddle a clip and a pause, which clip-by-clip
     # measurement does not, and the MP3 encoder takes some high-frequency energy: the decoded
     # episode measures about this much below its clips (measured on piper and espeak episodes).
-    EPISODE_OFFSET_LU = 0.9
+    EPISODE_OFFSET_LU = 1.3
 
     def __init__(self, target_lufs: float, ceiling_db: float = -3.5):
         self.target = target_lufs + self.EPISODE_OFFSET_LU

@@ -18,6 +18,7 @@ from ..models import Clip
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 
 DEFAULT_VOICE = "en_US-joe-medium"
+RATE_EXPONENT = 1.45
 VOICE_LICENCE = "CC0"
 
 _worker_voice = None  # the voice loaded in a worker process
@@ -54,7 +55,9 @@ def synth_config(voice, rate: float):
     from piper import SynthesisConfig
 
     base = voice.config.length_scale or 1.0
-    return SynthesisConfig(length_scale=base / rate)
+    # A sentence's length does not follow length_scale one to one (measured on the bundled voice:
+    # 0.8 shortened the sample by 13%), so the scale is bent to make --rate the speed heard.
+    return SynthesisConfig(length_scale=base / rate ** RATE_EXPONENT)
 
 
 def speak(voice, syn_config, text: str) -> Clip:
@@ -103,6 +106,9 @@ class PiperEngine(Engine):
         if not config.is_file():
             raise EngineUnavailable(f"--voice {voice}: {config.name} is missing beside the model")
         return model, config
+
+    def sound_params(self) -> dict:
+        return {"rate": self.settings.rate, "rate_exponent": RATE_EXPONENT}
 
     def voice_name(self) -> str:
         voice = self.settings.voice
