@@ -114,3 +114,21 @@ def built(short_article, tmp_path_factory):
     folder = Path(results[0].folder)
     manifest = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
     return folder, manifest, results
+
+
+@pytest.fixture
+def fake_google():
+    """A fake of Google's endpoint on 127.0.0.1 for one test (tests/fake_google.py)."""
+    from fake_google import FakeGoogle
+
+    with FakeGoogle() as fake:
+        yield fake
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch):
+    """Backoff in milliseconds, not seconds: the logic is the same."""
+    from audioguide.engines import gtts as gtts_module
+
+    monkeypatch.setattr(gtts_module, "BACKOFF_BASE", 0.005)
+    monkeypatch.setattr(gtts_module, "BACKOFF_CAP", 0.02)

@@ -26,17 +26,9 @@ from fake_google import FakeGoogle, duration_for
 SENTENCE = "The quick brown fox jumps over the lazy dog."
 
 
-@pytest.fixture
-def fake_google():
-    with FakeGoogle() as fake:
-        yield fake
-
-
 @pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch):
-    """Backoff in milliseconds, not seconds: the logic is the same."""
-    monkeypatch.setattr(gtts_module, "BACKOFF_BASE", 0.005)
-    monkeypatch.setattr(gtts_module, "BACKOFF_CAP", 0.02)
+def _quick(quick_backoff):
+    """Every test here backs off in milliseconds."""
 
 
 def engine_for(fake, lang="en", **changes) -> GTTSEngine:

@@ -7,12 +7,10 @@ import json
 
 import pytest
 
-from audioguide.engines import gtts as gtts_module
 from audioguide.engines.espeak import espeak_exe
 from audioguide.errors import RateLimited
 from audioguide.pipeline import build_episodes
 from audioguide.settings import Settings
-from fake_google import FakeGoogle
 
 # Every sentence is under 100 characters: one request each, so requests count sentences.
 ARTICLE = """---
@@ -44,16 +42,9 @@ Volvemos a casa antes de la cena.
 """
 
 
-@pytest.fixture
-def fake_google():
-    with FakeGoogle() as fake:
-        yield fake
-
-
 @pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch):
-    monkeypatch.setattr(gtts_module, "BACKOFF_BASE", 0.005)
-    monkeypatch.setattr(gtts_module, "BACKOFF_CAP", 0.02)
+def _quick(quick_backoff):
+    """Every test here backs off in milliseconds."""
 
 
 def setup(tmp_path, fake, text=ARTICLE, **changes):
