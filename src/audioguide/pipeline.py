@@ -37,7 +37,7 @@ from .assemble import (
     release_memory,
     warm_up,
 )
-from .atomic import _UMASK, atomic_write_bytes, atomic_write_text
+from .atomic import _UMASK, atomic_write_text
 from .cache import ClipCache, clip_key
 from .errors import AudioguideError, OutputError
 from .models import Article, EpisodeResult
@@ -462,6 +462,4 @@ def build_episodes(sources: list[str], settings: Settings,
     return results
 
 
-build_episode = build_episodes  # the name other modules and tests use
-
-__all__ = ["Reporter", "atomic_write_bytes", "build_episode", "build_episodes"]
+__all__ = ["Reporter", "build_episodes"]

@@ -8,7 +8,6 @@ threads (see benchmarks/run).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -187,7 +186,3 @@ class PiperEngine(Engine):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self._voice = None
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -20,6 +20,15 @@ from . import transcripts
 from .tags import EpisodeTags, ffmetadata, write_mp3_tags, write_mp4_tags
 
 
+def image_kind(head: bytes) -> tuple[str, str] | None:
+    """(mime type, file name) of a PNG or JPEG from its first bytes; None for anything else."""
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png", "cover.png"
+    if head[:3] == b"\xff\xd8\xff":
+        return "image/jpeg", "cover.jpg"
+    return None
+
+
 def article_cover(article: Article, warn: Callable[[str], None]) -> Path | None:
     """The PNG or JPEG an article names in its front matter, if it lies in the article's folder.
 
@@ -36,8 +45,7 @@ def article_cover(article: Article, warn: Callable[[str], None]) -> Path | None:
             head = handle.read(8)
     except (OSError, ValueError):
         head, path = b"", None
-    if path is None or folder not in path.parents or not (
-            head == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff"):
+    if path is None or folder not in path.parents or image_kind(head) is None:
         warn(f"{source}: the cover {image[:60]!r} is not a PNG or JPEG beside the article; "
              "using a generated cover")
         return None
@@ -53,12 +61,10 @@ def cover_image(article: Article, settings: Settings, staging: Path,
             data = Path(given).read_bytes()
         except OSError as exc:
             raise OutputError(f"{given}: cannot read the cover image ({exc.strerror})")
-        if data[:8] == b"\x89PNG\r\n\x1a\n":
-            mime, name = "image/png", "cover.png"
-        elif data[:3] == b"\xff\xd8\xff":
-            mime, name = "image/jpeg", "cover.jpg"
-        else:
+        kind = image_kind(data)
+        if kind is None:
             raise OutputError(f"{given}: the cover must be a PNG or JPEG image")
+        mime, name = kind
         (staging / name).write_bytes(data)
         return data, mime, name
     try:
