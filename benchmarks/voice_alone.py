@@ -35,16 +35,18 @@ def load(threads: int | None):
     from piper import PiperVoice
 
     model, config = voice_files()
-    voice = PiperVoice.load(model, config_path=config)
-    if threads:
-        import onnxruntime
+    if not threads:
+        return PiperVoice.load(model, config_path=config)
+    import onnxruntime
+    from piper.config import PiperConfig
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        voice.session = onnxruntime.InferenceSession(
-            str(model), sess_options=options, providers=["CPUExecutionProvider"])
-    return voice
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    with open(config, encoding="utf-8") as fh:
+        return PiperVoice(config=PiperConfig.from_dict(json.load(fh)), session=session)
 
 
 def speak(voice, text: str) -> tuple[bytes, int]:

@@ -54,3 +54,19 @@ def test_leveler_reaches_the_target():
     out = leveler.level(samples, 22050)
     assert integrated_loudness(out, 22050) == pytest.approx(leveler.target, abs=0.2)
     assert np.abs(out).max() <= leveler.ceiling + 1e-6
+
+
+def test_limiter_in_chunks_equals_the_limiter_in_one_piece(monkeypatch):
+    import audioguide.assemble as assemble
+
+    rng = np.random.default_rng(5)
+    n = 22050 * 9  # several chunks, peaks right at and across chunk edges
+    samples = (rng.standard_normal(n) * 0.2).astype(np.float32)
+    for edge in (assemble.LIMIT_CHUNK, 2 * assemble.LIMIT_CHUNK - 3, 3 * assemble.LIMIT_CHUNK + 7):
+        samples[edge - 2 : edge + 2] = [1.5, -2.0, 2.5, -1.2]
+    chunked = limit_peaks(samples, 22050, 0.6)
+    monkeypatch.setattr(assemble, "LIMIT_CHUNK", n)
+    whole = limit_peaks(samples, 22050, 0.6)
+    assert chunked.dtype == np.float32
+    np.testing.assert_allclose(chunked, whole, rtol=0, atol=1e-7)
+    assert np.abs(chunked).max() <= 0.6 + 1e-6

@@ -35,6 +35,7 @@ from .assemble import (
     pause_samples,
     prepare_clip,
     release_memory,
+    tune_allocator,
     warm_up,
 )
 from .atomic import _UMASK, atomic_write_text
@@ -277,6 +278,7 @@ class Builder:
         utterances = plan.utterances
         if not self._warming:  # only a build that encodes needs the numeric libraries
             self._warming = True
+            tune_allocator()
             threading.Thread(target=warm_up, daemon=True, name="audioguide-warm-up").start()
         if id(engine) not in self._started:
             engine.start()

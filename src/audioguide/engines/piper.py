@@ -35,19 +35,23 @@ def default_voice_files() -> tuple[Path, Path]:
 
 
 def load_voice(model: Path, config: Path, threads: int | None = None):
+    """The voice, its onnxruntime session made once: with `threads`, one of that many threads
+    (PiperVoice.load would make a default session first, a second load of the model)."""
     from piper import PiperVoice
 
-    voice = PiperVoice.load(model, config_path=config)
-    if threads:
-        import onnxruntime
+    if not threads:
+        return PiperVoice.load(model, config_path=config)
+    import onnxruntime
+    from piper.config import PiperConfig
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        voice.session = onnxruntime.InferenceSession(
-            str(model), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-    return voice
+    with open(config, encoding="utf-8") as fh:
+        config_dict = json.load(fh)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
 
 
 def synth_config(voice, rate: float):
