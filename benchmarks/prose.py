@@ -11,10 +11,10 @@ only when they read as prose (a capital letter first, a full stop last, 5 to 40 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import inspect
 import io
-import contextlib
 import pkgutil
 import random
 import re
@@ -39,7 +39,7 @@ def _docstrings():
             with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore")
                 module = importlib.import_module(name)
-        except BaseException:  # noqa: BLE001 - some modules refuse to import here
+        except BaseException:  # noqa: BLE001, S112 - some modules refuse to import here
             continue
         yield name, inspect.getdoc(module) or ""
         for _, obj in sorted(vars(module).items()):

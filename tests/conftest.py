@@ -77,7 +77,7 @@ def ffmpeg_loudness(path: Path, start_ms: int | None = None, end_ms: int | None 
     err = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostats", *span, "-i", str(path), "-af",
          "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
-        capture_output=True, text=True,
+        check=False, capture_output=True, text=True,
     ).stderr
     summary = err[err.rindex("Summary:"):]
     integrated = float(re.search(r"I:\s*(-?[\d.]+) LUFS", summary).group(1))

@@ -6,12 +6,12 @@ import json
 import os
 from pathlib import Path
 
-from conftest import ffmpeg_chapters, ffmpeg_duration_ms, ffmpeg_loudness
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from audioguide.pipeline import build_episodes
 from audioguide.settings import Settings
+from conftest import ffmpeg_chapters, ffmpeg_duration_ms, ffmpeg_loudness
 
 HEADINGS = ["Introduction", "Morning or Evening?", "What You Need", "Key Points"]
 
@@ -157,7 +157,7 @@ def test_same_title_gets_distinct_folders(short_article, tmp_path):
 
 
 def test_rate_makes_it_shorter_and_m4b_keeps_chapters(built, short_article, tmp_path):
-    folder, manifest, _ = built
+    _, manifest, _ = built
     settings = Settings(output_dir=tmp_path, engine="piper", rate=1.5, format="m4b",
                         per_section=True)
     result = build_episodes([str(short_article)], settings)[0]

@@ -23,11 +23,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ffmpeg_chapters
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from audioguide.cli import cli
+from conftest import ffmpeg_chapters
 from test_reliability import DEADLINE_S, cli_env, episodes
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"

@@ -57,7 +57,7 @@ def test_leveler_reaches_the_target():
 
 
 def test_limiter_in_chunks_equals_the_limiter_in_one_piece(monkeypatch):
-    import audioguide.assemble as assemble
+    from audioguide import assemble
 
     rng = np.random.default_rng(5)
     n = 22050 * 9  # several chunks, peaks right at and across chunk edges

@@ -255,3 +255,64 @@ def test_code_lines_and_captions_are_not_headings():
             "Filename: src/main.rs\n\nThe program prints a line.\n\nRunning It\n\n"
             "Type the command and press enter.\n")
     assert [s.title for s in read_text(text, "txt").sections] == ["", "Running It"]
+
+
+def test_one_identifier_line_in_an_article_stays_a_paragraph():
+    text = ("Garden Notes\n\nWe water the beds each morning before work.\n\nwater_beds()\n\n"
+            "That is the little script my neighbour wrote for the pump.\n")
+    assert [s.title for s in read_text(text, "txt").sections] == [""]
+
+
+def test_identifier_headings_need_a_reference_page_and_no_lead_in():
+    text = ("Pump API\n\npump.start(rate)\n\nStarts the pump at the given rate.\n\n"
+            "pump.stop()\n\nStops the pump. Call it like this:\n\npump.reset()\n\n"
+            "The pump then rests.\n\n    pump.drain()\n\nIndented lines are code.\n")
+    article = read_text(text, "txt")
+    assert article.title == "Pump API"
+    assert [s.title for s in article.sections] == ["pump.start(rate)", "pump.stop()"]
+
+
+def test_options_and_field_values_are_not_headings():
+    text = ("Tool Guide\n\nIntro words here.\n\n-q\n\nPrint less.\n\nTier: 3\n\n"
+            "This target is rarely tested.\n\nGetting Help\n\nAsk on the forum.\n")
+    assert [s.title for s in read_text(text, "txt").sections] == ["", "Getting Help"]
+
+
+def test_copied_heading_anchors_are_dropped_but_not_from_names_like_c_sharp():
+    from audioguide.readers.text import strip_anchor
+
+    assert strip_anchor("Installing ¶") == "Installing"
+    assert strip_anchor("Scope §") == "Scope"
+    assert strip_anchor("fs.open(path)#") == "fs.open(path)"
+    assert strip_anchor("Notes#") == "Notes"
+    assert strip_anchor("Event: 'close'#") == "Event: 'close'"
+    for title in ("Learning C#", "Why F#?", "C#", "Issue #", "Plain title"):
+        assert strip_anchor(title) == title
+    text = "Pond Notes\n\nWe keep a pond.\n\nFish ¶\n\nThe fish are small and orange.\n"
+    assert [s.title for s in read_text(text, "txt").sections] == ["", "Fish"]
+
+
+def test_hash_lines_in_pasted_code_are_comments_not_headings():
+    text = ("Shed Build\n\nHow we built the shed.\n\n# Frame\n\nWe cut the beams first.\n\n"
+            "# cut the beams\nsaw --length 2m\n\n# define BEAMS 4\n\n# Done for today.\n\n"
+            "That was the first weekend.\n")
+    article = read_text(text, "txt")
+    assert [s.title for s in article.sections] == ["", "Frame"]
+    assert "# define BEAMS 4" in _all_text(article)
+
+
+def test_table_rows_output_and_repeated_fields_are_not_headings():
+    text = ("Bread Log\n\nWhat we baked this week.\n\nDay\tLoaf\nMon\tRye\nTuesday\n\n"
+            "A slow day with one loaf.\n\n   Oven ready\n\npreheated to 250 degrees\n\n"
+            "Status: Baked\n\nThe rye came out well.\n\nStatus: Baked\n\nThe spelt too.\n")
+    article = read_text(text, "txt")
+    assert [s.title for s in article.sections] == ["", "Tuesday"]
+    assert "Day\tLoaf" in _all_text(article)
+
+
+def test_an_anchored_heading_may_come_right_before_another_heading():
+    text = ("Pump API\n\npump.start(rate)#\n\npump.start(rate, options)#\n\n"
+            "Starts the pump at the given rate.\n\npump.stop()#\n\nStops the pump.\n")
+    article = read_text(text, "txt")
+    assert [s.title for s in article.sections] == [
+        "pump.start(rate)", "pump.start(rate, options)", "pump.stop()"]

@@ -1,10 +1,17 @@
-"""Plain text -> headings and blocks, the way people paste articles.
+"""Plain text -> headings and blocks, the way people paste articles (and docs pages).
 
 The shape: an optional category line, a title line, a byline ("By Name 5 min read"), then
 paragraphs. A heading is a short standalone line without a closing period that is followed by
-a paragraph or a list ("2. Getting started" and lines underlined with === or --- too). Lists use
-bullets (•, -, *, ...) or numbers and nest by indentation. A line ending with ":" introduces a
-list (LEADIN), never a heading; in an FAQ section, lines ending with "?" are questions.
+a paragraph or a list ("2. Getting started" and lines underlined with === or --- too), not one
+more heading-like line (unless it is ALL CAPS, an FAQ title or ends with a docs site's anchor),
+not indented deeper than what follows (program output), not a table row (tab-separated cells:
+a table also ends its group of lines) and not a "Key: value" field repeated in the document.
+"# Heading" counts when it is not a comment in pasted code ("# define X 4", "# build it"
+among code lines or ending like a sentence). Lists use bullets (•, -, *, ...) or numbers and
+nest by indentation. A line ending with ":" introduces a list (LEADIN), never a heading; in an
+FAQ section, lines ending with "?" are questions. A reference page's identifier lines
+("fs.open(path)", "profile.<name>.debug", "--out-dir: where") are headings when the page has
+several. A heading's copied anchor ("¶", "§", "#" glued to a word or ")") is dropped.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ NUMBERED = re.compile(r"^(\s*)(\d{1,3}[.)]|[a-z]\)|\(\d{1,3}\)|\([a-z]\))\s+(\S.
 MULTI_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(\S.*)$")
 UNDERLINE = re.compile(r"^\s*(={3,}|-{3,})\s*$")
 ATX = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# "# define NAME 4", "#  include <stdio.h>": the C preprocessor, not a Markdown heading.
+CPP_DIRECTIVE = re.compile(r"^(?:define|include|ifn?def|endif|undef|pragma|elif|else|if|error)\b")
+TABLE_ROW = re.compile(r"^\s*\S[^\t]*\t")  # "Name<TAB>Age": cells as a browser copies a table
 QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
 READING = r"\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read"
 BYLINE = re.compile(
@@ -35,10 +45,12 @@ CAPTION = re.compile(
     r"caption)\s*:)",
     re.IGNORECASE,
 )
-# Lines of code, commands and markup pasted with an article are not headings.
-CODE_LIKE = re.compile(r"[{};$=|@`]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|[(\[,]$")
+# Lines of code, commands, grammar rules ("Expr → Expr + Term") and markup pasted with an
+# article are not headings.
+CODE_LIKE = re.compile(r"[{};$=|@`→]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|[(\[,]$")
 # Less certain signs of code: allowed in a Title Case heading ("Using Box<T> on the Heap").
 CODE_HINT = re.compile(r"[<>\\~^]|\w_\w|\w\.\w+\(|\w/[\w.-]+\.\w")
+SNAKE = re.compile(r"\w_\w")  # snake_case: a name, fine in a heading of two words or more
 # A line ending in one of these lower-case words runs on into what follows: not a heading.
 TRAILING_WORDS = frozenset((
     "a", "an", "the", "of", "to", "at", "is", "are", "was", "were", "be", "by", "for", "with",
@@ -51,6 +63,33 @@ TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "!”", "?”", '?"', '!"', "
 LONG_LINE = 40  # a shorter line never continues onto the next one (it may be a heading)
 MAX_HEADING_WORDS = 16
 MAX_HEADING_CHARS = 120
+# An API or command reference names its sections with identifiers and signatures:
+# "widget.spin(speed[, options])", "Static method: Pool.create(size)", "--out-dir: where it
+# goes", "color_mode", "async-idents", "Iterator::any", "macro_rules!", "frob(3)", a trailing
+# "#" or "¶" anchor, "profile.<name>.debug" (a placeholder), "cargo::warning=MESSAGE". Such a
+# line is a heading only in a document that has several of them.
+_IDENT_PART = r"(?:[\w$@.\-!*]|<[\w-]+>)"
+IDENT_NAME = (rf"[-+]{{0,2}}[A-Za-z_$@](?:{_IDENT_PART}*(?:[\w$!*]|<[\w-]+>))?"
+              rf"(?:::{_IDENT_PART}+)*(?:=[\[\]A-Z_=]*[A-Z\]])?")
+IDENT = re.compile(
+    rf"^(?:new\s+|[A-Z][a-z]+(?: [a-z]+)?:\s+)?{IDENT_NAME}"
+    r"(?:\s?\((?:[^()]|\([^()]*\))*\))?"  # (args) with one level of nesting
+    r"(?::\s+[^\W\d_][\w '’./-]*)?"  # ": what it does" (a flag's or item's short description)
+    r"\s*[#¶§]?$"
+)
+ANCHORS = ("#", "¶", "§")  # a docs site's heading link, copied with the heading
+# "Type: Runtime", "Level: warn": a key (one or two words) and its value.
+FIELD_LINE = re.compile(r"^[^\W\d_][\w-]*(?: [\w-]+)?:\s+\S")
+OPENERS = (":", "：", "{", "(", "[", ",")  # a line ending so runs on into what comes next
+MIN_IDENT_HEADINGS = 2  # identifier headings in a document before any of them counts
+# "-v", "--verbose", "+nightly", "-C PATH", "-l --license": a command's option, not a heading.
+OPTION = re.compile(r"^[-+]{1,2}[A-Za-z0-9]")
+# "Tier: 3", "Default value: false", "Source code: lib/path.js": a field and its value (a number,
+# a yes/no, a file path), not a heading.
+FIELD = re.compile(
+    r"^[^\W\d_][\w ]{0,30}:\s+(?:[-+]?[\d.,%]+|true|false|yes|no|none|\S*/\S*|\S+\.\w{1,4})$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -74,9 +113,20 @@ def _is_marker_line(line: str) -> bool:
 
 
 def _groups(text: str) -> list[list[str]]:
+    """Lines -> groups of lines between blank lines.
+
+    A table copied from a page (rows of tab-separated cells) also ends its group: the line after
+    its last row starts a new one, as if a blank line stood there.
+    """
     groups: list[list[str]] = [[]]
+    in_table = False
     for raw in text.split("\n"):
-        line = raw.expandtabs(4).rstrip()
+        cells = raw.lstrip()  # tabs inside a line separate a table's cells: kept as tabs
+        line = (raw[:len(raw) - len(cells)].expandtabs(4) + cells).rstrip()
+        row = bool(TABLE_ROW.match(raw))
+        if in_table and not row and groups[-1]:
+            groups.append([])
+        in_table = row
         if line.strip():
             groups[-1].append(line)
         elif groups[-1]:
@@ -111,7 +161,7 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                 i += 1  # a rule between parts: nothing to read
                 continue
             atx = ATX.match(line)
-            if atx:
+            if atx and _atx_heading(atx.group(2), lines[i - 1] if i else "", following):
                 units.append(Unit("heading", atx.group(2), group=number, level=len(atx.group(1))))
                 i += 1
                 continue
@@ -144,10 +194,10 @@ def _units(groups: list[list[str]]) -> list[Unit]:
             parts = [line.strip()]
             while i + 1 < len(lines):
                 nxt = lines[i + 1]
-                if _is_marker_line(nxt) or (
+                if _is_marker_line(nxt) or "\t" in nxt or "\t" in parts[-1] or (
                     i + 2 < len(lines) and UNDERLINE.match(lines[i + 2])
                 ):
-                    break
+                    break  # a table's rows stay one a line
                 last = parts[-1]
                 lower = nxt.lstrip()[:1].islower()
                 if not (lower and not _terminal(last) or len(last) >= LONG_LINE and (
@@ -156,9 +206,47 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                     break
                 parts.append(nxt.strip())
                 i += 1
-            units.append(Unit("para", " ".join(parts), lines=len(parts), group=number))
+            units.append(Unit("para", " ".join(parts), indent=len(line) - len(line.lstrip()),
+                              lines=len(parts), group=number))
             i += 1
     return units
+
+
+def _atx_heading(text: str, previous: str, following: str) -> bool:
+    """A "# Heading" line, not a comment in pasted code ("# define X 4", "# build it first").
+
+    A heading comes after a blank line or a sentence, and is alone or followed by prose or a
+    list; a comment sits among code lines or other comments, or ends like a sentence.
+    """
+    if CPP_DIRECTIVE.match(text) or text.endswith((".", ":", ";", ",")):
+        return False
+    if previous and (not _terminal(previous) or CODE_LIKE.search(previous.strip())):
+        return False
+    if not following:
+        return True
+    if CODE_LIKE.search(following.strip()):
+        return False
+    return _is_marker_line(following) or _terminal(following) or len(following) >= LONG_LINE
+
+
+def anchored(text: str) -> bool:
+    """The line ends with a docs site's heading link: "¶", "§", or a "#" glued to a word or ")".
+
+    "Notes#", "fs.open(path)#", "Class: Crypto#" are anchored; "Learning C#" is not (a "#"
+    after a single letter names a language), nor "Issue #" (a "#" standing alone).
+    """
+    text = text.rstrip()
+    if text.endswith(("¶", "§")):
+        return True
+    if not text.endswith("#") or len(text) < 2 or text[-2].isspace():
+        return False
+    last = text[:-1].split()[-1] if text[:-1].split() else ""
+    return len(last.strip("#")) >= 2 or last.endswith((")", "'", '"', "]"))
+
+
+def strip_anchor(text: str) -> str:
+    """ "fs.open(path)#" -> "fs.open(path)": the anchor is never read aloud."""
+    return text.rstrip()[:-1].rstrip() if anchored(text) else text
 
 
 def _title_case(text: str) -> bool:
@@ -179,6 +267,8 @@ def heading_like(text: str) -> bool:
         return False
     if not re.search(r"[^\W\d_]", text) or text[0].islower() or CAPTION.match(text):
         return False
+    if "\t" in text:  # a table's row: "Name<TAB>Age"
+        return False
     if text.endswith("!") and not _title_case(text):
         return False
     if text.endswith((".", ",", ";", ":", "…", "-", "–", "—", "(", "/", "&", "。", "．",
@@ -186,8 +276,12 @@ def heading_like(text: str) -> bool:
         return False
     if CODE_LIKE.search(text) or words[-1] in TRAILING_WORDS:
         return False
-    if CODE_HINT.search(text) and not (len(words) >= 3 and _title_case(text)):
+    if OPTION.match(text) and not re.search(r":\s+\w", text) or FIELD.match(text):
         return False
+    if CODE_HINT.search(text) and not (len(words) >= 3 and _title_case(text)) and not (
+            len(words) >= 2 and not re.search(r"[:(]", text)
+            and not CODE_HINT.search(SNAKE.sub("", text))):
+        return False  # "Using Box<T> on the Heap" is a heading, "The no_std attribute" too
     if is_question(text):
         return _title_case(text)
     return True
@@ -228,7 +322,7 @@ def _metadata(units: list[Unit]) -> dict:
                 used.add(after)
         candidates = [i for i in range(byline_at) if _meta_line(units[i])]
         if candidates and candidates[-1] == byline_at - 1:
-            meta["title"] = units[byline_at - 1].text
+            meta["title"] = strip_anchor(units[byline_at - 1].text)
             used.add(byline_at - 1)
             if byline_at >= 2 and byline_at - 2 in candidates and len(
                 units[byline_at - 2].text.split()
@@ -236,7 +330,7 @@ def _metadata(units: list[Unit]) -> dict:
                 meta["category"] = units[byline_at - 2].text
                 used.add(byline_at - 2)
     elif units and _title_line(units):
-        meta["title"] = units[0].text
+        meta["title"] = strip_anchor(units[0].text)
         used.add(0)
     for index, unit in enumerate(units[:8]):
         if index in used or unit.kind != "para" or len(unit.text) > 40:
@@ -256,6 +350,9 @@ def _title_line(units: list[Unit]) -> bool:
     first = units[0]
     if _meta_line(first) and heading_like(first.text.rstrip("?")):
         return True
+    if _ident_shaped(first) and not first.text.isalpha() and len(units) > 1 and (
+            units[1].group != first.group):
+        return True  # a manual or API page opens with its name: "frobnicate(1)", "lang_items"
     return first.kind == "heading" and first.level == 1 and not any(
         u.kind == "heading" and u.level == 1 for u in units[1:])
 
@@ -279,8 +376,10 @@ def parse_text(text: str) -> tuple[list, dict]:
     """Plain text -> (headings and blocks in order, metadata)."""
     units = _units(_groups(text))
     meta = _metadata(units)
+    idents = _ident_headings(units)
     items: list = []
     one_group = len({unit.group for unit in units}) <= 1
+    fields = _repeated_fields(units)
     in_faq = False
     stack: list[int] = []
     for index, unit in enumerate(units):
@@ -290,7 +389,7 @@ def parse_text(text: str) -> tuple[list, dict]:
         if unit.kind != "item":
             stack.clear()
         if unit.kind == "heading":
-            items.append(Heading(unit.text, unit.level))
+            items.append(Heading(strip_anchor(unit.text), unit.level))
             in_faq = is_faq_title(unit.text)
             continue
         if unit.kind == "quote":
@@ -298,7 +397,7 @@ def parse_text(text: str) -> tuple[list, dict]:
             continue
         if unit.kind == "item":
             if unit.numbered and unit.indent == 0 and _numbered_heading(unit, previous, following):
-                items.append(Heading(unit.text, 2))  # "2. Getting started" -> "Getting started"
+                items.append(Heading(strip_anchor(unit.text), 2))  # "2. Getting started"
                 in_faq = is_faq_title(unit.text)
                 stack.clear()
                 continue
@@ -314,21 +413,101 @@ def parse_text(text: str) -> tuple[list, dict]:
             items.append(Block(LEADIN, line))
         elif unit.lines == 1 and in_faq and is_question(line):
             items.append(Block(PARAGRAPH, line))
-        elif (
-            unit.lines == 1
-            and (first_in_group or one_group)
-            and heading_like(multi.group(2) if multi else line)
-            and following is not None
-            and following.kind in ("para", "item", "quote")
-            and (is_faq_title(line) or not _heading_like_line(following))
-        ):
+        elif index in idents:
+            items.append(Heading(strip_anchor(line), 2))
+            in_faq = False
+        elif index - 1 in idents:  # what the identifier above is or does
+            items.append(Block(PARAGRAPH, line))
+        elif (first_in_group or one_group) and line not in fields and _plain_heading(
+                unit, multi.group(2) if multi else line, following):
             title = multi.group(2) if multi else line
             level = 2 + multi.group(1).count(".") if multi else 2
-            items.append(Heading(title, level))
+            items.append(Heading(strip_anchor(title), level))
             in_faq = is_faq_title(title)
         else:
             items.append(Block(PARAGRAPH, line))
     return items, meta
+
+
+def _plain_heading(unit: Unit, text: str, following: Unit | None) -> bool:
+    """A one-line paragraph that is a heading: heading-like, before a paragraph, list or quote.
+
+    Not before one more heading-like line (unless it is an FAQ or ALL CAPS section title), and
+    not indented deeper than what follows it (a line of a program's output).
+    """
+    if unit.lines != 1 or following is None or following.kind not in ("para", "item", "quote"):
+        return False
+    if unit.indent > following.indent and not _all_caps(text) or not heading_like(text):
+        return False
+    strong = is_faq_title(text) or _all_caps(text) or anchored(text)
+    return strong or not _heading_like_line(following)
+
+
+def _repeated_fields(units: list[Unit]) -> set[str]:
+    """ "Type: Runtime" lines met twice or more: a field repeated in a list of entries.
+
+    A heading of the form "Event: 'close'" may repeat too, but a docs site marks it with its
+    anchor ("Event: 'close'#"); such lines are left out.
+    """
+    seen: dict[str, int] = {}
+    for unit in units:
+        if unit.kind == "para" and unit.lines == 1 and FIELD_LINE.match(unit.text) and not (
+                anchored(unit.text)):
+            seen[unit.text] = seen.get(unit.text, 0) + 1
+    return {text for text, count in seen.items() if count >= 2}
+
+
+def _ident_shaped(unit: Unit) -> bool:
+    """A one-line paragraph shaped like an identifier or a signature (IDENT).
+
+    Not a bare option ("-v", unless it carries a heading's "#" anchor), not a plain word of 3 letters or fewer ("or", "foo": output
+    and glue words), not "word: some words" ("note: ...", "level: warn": a field).
+    """
+    text = unit.text
+    if unit.kind != "para" or unit.lines != 1 or unit.indent or len(text) > MAX_HEADING_CHARS or (
+            "\t" in text):
+        return False
+    match = IDENT.match(text)
+    if not match or OPTION.match(text) and ": " not in text and not text.endswith(ANCHORS):
+        return False
+    name = text.split(": ")[0] if ": " in text else text.rstrip("#¶§ ")
+    return not (name.isalpha() and (len(name) <= 3 or ": " in text))
+
+
+def _indented_para(unit: Unit) -> bool:
+    return unit.kind == "para" and unit.indent > 0
+
+
+def _ident_headings(units: list[Unit]) -> set[int]:
+    """Indexes of the identifier headings of a reference page ("widget.spin(speed)").
+
+    Such a line stands alone between blank lines (or after a table), is followed by a paragraph,
+    item or quote that is not one more identifier line (unless it carries an anchor), and does
+    not come right after a line ending with ":" (that introduces an example). Fewer than MIN_IDENT_HEADINGS of them in the document: none
+    counts, a stray code line in an article stays a paragraph.
+    """
+    found = set()
+    for index, unit in enumerate(units):
+        if not _ident_shaped(unit) or heading_like(unit.text):
+            continue
+        previous = units[index - 1] if index else None
+        following = units[index + 1] if index + 1 < len(units) else None
+        if following is None or following.kind not in ("para", "item", "quote"):
+            continue
+        if following.group == unit.group or _indented_para(following) or previous is not None and (
+            previous.group == unit.group or previous.text.endswith(OPENERS)
+        ):
+            continue
+        if (_ident_shaped(following) or index - 1 in found) and not anchored(unit.text):
+            continue
+        found.add(index)
+    return found if len(found) >= MIN_IDENT_HEADINGS else set()
+
+
+def _all_caps(text: str) -> bool:
+    """ "OPTIONS", "SEE ALSO": a manual's section, a heading even right before a subheading."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and len(text.split()) <= 4 and all(c.isupper() for c in letters)
 
 
 def _heading_like_line(unit: Unit) -> bool:
