@@ -52,8 +52,14 @@ def test_txt(timeline):
                  transcripts.to_text("Tide Pools", "Sam Ortiz", timeline.chapters, timeline.cues))
 
 
-def test_json(timeline):
+def test_json(timeline, tmp_path):
     check_golden("tide-pools.json", transcripts.to_json(timeline.cues, timeline.chapters))
+    # what a build writes: streamed to the file, the same bytes as the golden text
+    from audioguide.atomic import atomic_write_json
+
+    atomic_write_json(tmp_path / "t.json", transcripts.json_document(timeline.cues), newline=True)
+    check_golden("tide-pools.json", (tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert [p.name for p in tmp_path.iterdir()] == ["t.json"], "no temporary file left"
 
 
 def test_timeline_arithmetic(timeline):

@@ -129,51 +129,73 @@ def warm_up() -> None:
 
 
 LIMIT_CHUNK = 1 << 16  # samples limited at a time: memory stays the same for any clip length
+LOOK_S = 0.003  # the limiter looks this far each way around every sample
 
 
-def peak_gain(samples, ceiling: float, width: int, kernel):
-    """The gain each sample of `samples` needs (see limit_peaks)."""
+def _chunks(n: int, margin: int):
+    """(start, stop, low, high): LIMIT_CHUNK pieces of range(n), with `margin` more each side."""
+    for start in range(0, n, LIMIT_CHUNK):
+        stop = min(n, start + LIMIT_CHUNK)
+        yield start, stop, max(0, start - margin), min(n, stop + margin)
+
+
+def peak_room(samples, rate: int, ceiling: float):
+    """For each sample, the largest gain that keeps every sample within LOOK_S of it at or
+    under `ceiling` (a minimum filter of ceiling / |sample|)."""
     import numpy as np
 
-    need = np.abs(samples)
-    np.maximum(need, np.float32(1e-9), out=need)
-    np.divide(np.float32(ceiling), need, out=need)
-    np.minimum(need, np.float32(1.0), out=need)
-    return np.convolve(sliding_min(need, width), kernel, mode="same")
+    width = 2 * max(1, int(rate * LOOK_S)) + 1
+    room = np.empty(len(samples), dtype=np.float32)
+    for start, stop, low, high in _chunks(len(samples), width):
+        need = np.abs(samples[low:high])
+        np.maximum(need, np.float32(1e-9), out=need)
+        np.divide(np.float32(ceiling), need, out=need)
+        room[start:stop] = sliding_min(need, width)[start - low : stop - low]
+    return room
+
+
+def _moving_average(values, length: int):
+    """Mean over a centred window of odd `length` (the ends repeated), by a running sum."""
+    import numpy as np
+
+    half = length // 2
+    total = np.concatenate(([0.0], np.cumsum(np.pad(values, half, mode="edge"), dtype=np.float64)))
+    return (total[length:] - total[:-length]) / length
+
+
+def apply_limited_gain(samples, room, gain: float, rate: int):
+    """samples x gain, the gain lowered smoothly wherever `room` (peak_room) is below it.
+
+    The wanted gain min(1, room / gain) is smoothed by a triangle (two running means) reaching
+    half as far as peak_room looked: each smoothed value is an average of values no larger than
+    what any peak within reach needs, so no sample ends above the ceiling."""
+    import numpy as np
+
+    length = max(1, int(rate * LOOK_S / 2)) | 1
+    out = np.empty_like(samples)
+    for start, stop, low, high in _chunks(len(samples), 2 * length):
+        held = np.minimum(room[low:high] / np.float32(gain), np.float32(1.0))
+        smooth = _moving_average(_moving_average(held, length), length)
+        np.multiply(samples[start:stop], smooth[start - low : stop - low] * gain,
+                    out=out[start:stop], casting="same_kind")
+    return out
 
 
 def limit_peaks(samples, rate: int, ceiling: float):
-    """A look-ahead peak limiter on one clip: no sample above `ceiling` (linear).
-
-    The gain each sample needs is spread over a 6 ms window (minimum filter) and smoothed
-    with a Hann window half that long, so the gain never rises above what any peak needs.
-    Worked out LIMIT_CHUNK samples at a time with enough of the neighbours on each side that
-    the result is the same as in one piece."""
+    """A look-ahead peak limiter on one clip: no sample above `ceiling` (linear)."""
     import numpy as np
 
     samples = np.asarray(samples, dtype=np.float32)
     if samples.size == 0 or max(float(samples.max()), -float(samples.min())) <= ceiling:
         return samples
-    width = max(3, int(rate * 0.006)) | 1
-    kernel = np.hanning(width // 2 + 2)[1:-1]
-    kernel /= kernel.sum()
-    margin = width + len(kernel)
-    out = np.empty_like(samples)
-    n = len(samples)
-    for start in range(0, n, LIMIT_CHUNK):
-        stop = min(n, start + LIMIT_CHUNK)
-        low, high = max(0, start - margin), min(n, stop + margin)
-        gain = peak_gain(samples[low:high], ceiling, width, kernel)
-        np.multiply(samples[start:stop], gain[start - low : stop - low], out=out[start:stop],
-                    casting="same_kind")
-    return out
+    return apply_limited_gain(samples, peak_room(samples, rate, ceiling), 1.0, rate)
 
 
 class Leveler:
     """Brings each clip to the target loudness with its peaks limited.
 
     Limiting lowers loudness, so the gain is raised by the energy the limiter took and the
-    clip limited again (one loudness measurement per clip).
+    clip limited again (one loudness measurement and one peak analysis per clip).
     A clip too short to measure gets the last gain used."""
 
     # Whole-episode gating counts blocks that straddle a clip and a pause, which clip-by-clip
@@ -189,23 +211,29 @@ class Leveler:
     def level(self, samples, rate: int):
         import numpy as np
 
+        samples = np.asarray(samples, dtype=np.float32)
         loudness = clip_loudness(samples, rate)
         if loudness is None:
-            gain = 10 ** (self.last_gain_db / 20)
-            return limit_peaks(samples * np.float32(gain), rate, self.ceiling)
+            gain_db = self.last_gain_db
+        else:
+            gain_db = max(-30.0, min(30.0, self.target - loudness))
+            self.last_gain_db = gain_db
+        gain = 10 ** (gain_db / 20)
+        if samples.size == 0 or max(float(samples.max()), -float(samples.min())) * gain <= (
+                self.ceiling):
+            return samples * np.float32(gain)
+        room = peak_room(samples, rate, self.ceiling)
+        out = apply_limited_gain(samples, room, gain, rate)
+        if loudness is None:
+            return out
         # Limiting lowers loudness by about the energy it removes: correct for that once.
-        gain_db = max(-30.0, min(30.0, self.target - loudness))
-        gained = samples * np.float32(10 ** (gain_db / 20))
-        out = limit_peaks(gained, rate, self.ceiling)
-        if out is not gained:
-            lost_db = 10 * math.log10(float(np.dot(gained, gained)) /
-                                      max(float(np.dot(out, out)), 1e-12))
-            if lost_db > 0.05:
-                del out  # one clip-sized copy fewer while limiting again
-                gain_db = max(-30.0, min(30.0, gain_db + lost_db))
-                np.multiply(samples, np.float32(10 ** (gain_db / 20)), out=gained)
-                out = limit_peaks(gained, rate, self.ceiling)
-        self.last_gain_db = gain_db
+        wanted = float(np.dot(samples, samples)) * gain * gain
+        lost_db = 10 * math.log10(wanted / max(float(np.dot(out, out)), 1e-12))
+        if lost_db > 0.05:
+            del out  # one clip-sized array fewer while limiting again
+            gain_db = max(-30.0, min(30.0, gain_db + lost_db))
+            self.last_gain_db = gain_db
+            out = apply_limited_gain(samples, room, 10 ** (gain_db / 20), rate)
         return out
 
 

@@ -38,7 +38,7 @@ from .assemble import (
     tune_allocator,
     warm_up,
 )
-from .atomic import _UMASK, atomic_write_text
+from .atomic import _UMASK, atomic_write_json
 from .cache import ClipCache, clip_key
 from .errors import AudioguideError, OutputError
 from .models import Article, EpisodeResult
@@ -388,7 +388,7 @@ class Builder:
         stats.seconds["total"] = round(sum(stats.seconds.values()), 3)
         manifest["stats"] = {"synthesized": stats.synthesized, "cached": stats.cached,
                              "seconds": stats.seconds}
-        atomic_write_text(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        atomic_write_json(staging / MANIFEST, manifest)
         return manifest
 
 

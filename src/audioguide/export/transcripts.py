@@ -83,10 +83,14 @@ def chapters_title(chapters: Sequence[Chapter], section: int) -> str:
     return chapters[section].title if 0 <= section < len(chapters) else ""
 
 
-def to_json(cues: Sequence[Cue], chapters: Sequence[Chapter]) -> str:
+def json_document(cues: Sequence[Cue]) -> dict:
     """Podcasting 2.0 JSON transcript: version and segments with startTime, endTime, body."""
     segments = [
         {"startTime": cue.start_ms / 1000, "endTime": cue.end_ms / 1000, "body": cue.text}
         for cue in cues
     ]
-    return json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=1) + "\n"
+    return {"version": "1.0.0", "segments": segments}
+
+
+def to_json(cues: Sequence[Cue], chapters: Sequence[Chapter]) -> str:
+    return json.dumps(json_document(cues), ensure_ascii=False, indent=1) + "\n"

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .. import __version__
-from ..atomic import atomic_write_text
+from ..atomic import atomic_write_json, atomic_write_text
 from ..errors import AudioguideError, OutputError
 from ..ffmpeg import run_ffmpeg
 from ..models import Article, Chapter, Timeline
@@ -164,7 +164,7 @@ def write_outputs(*, staging: Path, slug: str, article: Article, plan, timeline:
     atomic_write_text(staging / files["srt"], transcripts.to_srt(cues))
     atomic_write_text(staging / files["txt"],
                       transcripts.to_text(article.title, article.byline, chapters, cues))
-    atomic_write_text(staging / files["json"], transcripts.to_json(cues, chapters))
+    atomic_write_json(staging / files["json"], transcripts.json_document(cues), newline=True)
     chapter_dicts = [asdict(c) for c in chapters]
     from ..publish.chapters import chapters_json
 
