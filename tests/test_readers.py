@@ -13,6 +13,8 @@ import pytest
 from audioguide.errors import SourceError
 from audioguide.models import CODE, ITEM, LEADIN, PARAGRAPH, QUESTION, SUBHEADING, TABLE
 from audioguide.readers import decode_bytes, expand_sources, read_source, read_text
+from audioguide.settings import Settings
+from audioguide.speech import plan
 
 DATA = Path(__file__).parent / "data" / "readers"
 CASES = sorted(p for p in DATA.iterdir() if not p.name.endswith(".expected.json"))
@@ -307,7 +309,7 @@ def test_table_rows_output_and_repeated_fields_are_not_headings():
             "Status: Baked\n\nThe rye came out well.\n\nStatus: Baked\n\nThe spelt too.\n")
     article = read_text(text, "txt")
     assert [s.title for s in article.sections] == ["", "Tuesday"]
-    assert "Day\tLoaf" in _all_text(article)
+    assert "Day | Loaf\nMon | Rye" in _all_text(article)
 
 
 def test_an_anchored_heading_may_come_right_before_another_heading():
@@ -316,3 +318,49 @@ def test_an_anchored_heading_may_come_right_before_another_heading():
     article = read_text(text, "txt")
     assert [s.title for s in article.sections] == [
         "pump.start(rate)", "pump.start(rate, options)", "pump.stop()"]
+
+
+def _tables(article) -> list:
+    return [b for s in article.sections for b in s.blocks if b.kind == TABLE]
+
+
+def test_tab_separated_rows_are_one_table_read_with_column_names():
+    text = ("Kiln Log\n\nWhat we fired this month.\n\n"
+            "Piece\tCone\tGlaze\nBowl\t6\tCeladon\nJug\t10\nPlate\t6\tAsh\tcracked\n\n"
+            "The jug came out bare.\n\nOne line\twith a tab\n\nThat is all.\n")
+    article = read_text(text, "txt")
+    [table] = _tables(article)
+    assert table.text.splitlines() == [  # the header is padded: "cracked" has no column name
+        "Piece | Cone | Glaze | ", "Bowl | 6 | Celadon", "Jug | 10", "Plate | 6 | Ash | cracked"]
+    assert table.spoken == (
+        "A table with 3 rows: Piece, Cone, Glaze. Row 1: Piece, Bowl; Cone, 6; Glaze, Celadon. "
+        "Row 2: Piece, Jug; Cone, 10. Row 3: Piece, Plate; Cone, 6; Glaze, Ash; cracked.")
+    assert "One line\twith a tab" in [b.text for b in article.sections[0].blocks]  # one row
+    spoken = [u.spoken for u in plan(article, Settings(), "en", {}).utterances]
+    assert any(u.startswith("A table with three rows: Piece, Cone, Glaze. Row one: Piece, Bowl;")
+               for u in spoken)
+    assert not any(u.startswith("Bowl") for u in spoken)
+
+
+@pytest.mark.parametrize("rows, header", [
+    ("Name\tAge\nAlice\t30\nBob\t25", True),  # words over figures
+    ("Alice\t30\nBob\t25", False),  # figures over figures: data from the first row
+    ("Region\t2022\t2023\nNorth\t5\t7", True),  # years over plain figures name columns
+    ("Alice\t1990\nBob\t1985", False),  # years over years are data
+    ("City\tRiver\nParis\tSeine", True),  # all words: browsers copy the header row first
+    ("Returns:\tthe count\nRaises:\tan error", False),  # labelled rows name themselves
+    ("Alice\t30\n-----\nBob\t25", True),  # a rule under the first row marks the header
+])
+def test_table_header_rule(rows, header):
+    article = read_text(f"Notes\n\nSome words first.\n\n{rows}\n\nSome words after.\n", "txt")
+    [table] = _tables(article)
+    body = len(rows.replace("-----\n", "").splitlines()) - header
+    intro = f"A table with {body} row{'s' * (body > 1)}"
+    assert table.spoken.startswith(intro + (": " if header else ". Row 1: "))
+
+
+def test_indented_row_is_a_table_corner_with_an_empty_first_cell():
+    text = "Chores\n\nWho does what.\n\n\tMon\tTue\nAnn\tdishes\tbins\nBen\tbins\n\nDone.\n"
+    [table] = _tables(read_text(text, "txt"))
+    assert table.spoken == ("A table with 2 rows: Mon, Tue. Row 1: Ann; Mon, dishes; Tue, bins. "
+                            "Row 2: Ben; Mon, bins.")

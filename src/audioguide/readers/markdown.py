@@ -53,7 +53,8 @@ def table_blocks(rows: list[list[str]], has_header: bool = True) -> Block:
         else:
             cells = [value for value in row if value]
         if cells:
-            spoken_rows.append(f"Row {number}: " + "; ".join(cells) + ".")
+            row_text = f"Row {number}: " + "; ".join(cells)
+            spoken_rows.append(row_text if row_text.endswith((".", "!", "?")) else row_text + ".")
     intro = f"A table with {len(body)} row{'s' if len(body) != 1 else ''}"
     if header:
         intro += ": " + ", ".join(name for name in header if name)

@@ -6,6 +6,7 @@ a paragraph or a list ("2. Getting started" and lines underlined with === or ---
 more heading-like line (unless it is ALL CAPS, an FAQ title or ends with a docs site's anchor),
 not indented deeper than what follows (program output), not a table row (tab-separated cells:
 a table also ends its group of lines) and not a "Key: value" field repeated in the document.
+Two or more such rows in a row are one table, read with its column names (see _table_unit).
 "# Heading" counts when it is not a comment in pasted code ("# define X 4", "# build it"
 among code lines or ending like a sentence). Lists use bullets (•, -, *, ...) or numbers and
 nest by indentation. A line ending with ":" introduces a list (LEADIN), never a heading; in an
@@ -22,6 +23,7 @@ from datetime import datetime
 
 from ..models import ITEM, LEADIN, PARAGRAPH, QUOTE, Block
 from .assemble import Heading, is_faq_title, is_question
+from .markdown import table_blocks
 
 BULLET = re.compile(r"^(\s*)([•◦▪▫‣●○■□➢➤►▸✓✔–*+\-·])\s+(\S.*)$")
 NUMBERED = re.compile(r"^(\s*)(\d{1,3}[.)]|[a-z]\)|\(\d{1,3}\)|\([a-z]\))\s+(\S.*)$")
@@ -90,6 +92,7 @@ FIELD = re.compile(
     r"^[^\W\d_][\w ]{0,30}:\s+(?:[-+]?[\d.,%]+|true|false|yes|no|none|\S*/\S*|\S+\.\w{1,4})$",
     re.IGNORECASE,
 )
+YEAR = re.compile(r"(?:1[89]|20)\d\d")  # "2023" over a column of figures: a column name
 
 
 @dataclass
@@ -101,6 +104,8 @@ class Unit:
     group: int = 0
     numbered: bool = False
     level: int = 2  # headings only
+    rows: list[list[str]] | None = None  # tables only: the cells, every row as long
+    header: bool = False  # tables only: the first row names the columns
 
 
 def _terminal(line: str) -> bool:
@@ -116,7 +121,7 @@ def _groups(text: str) -> list[list[str]]:
     """Lines -> groups of lines between blank lines.
 
     A table copied from a page (rows of tab-separated cells) also ends its group: the line after
-    its last row starts a new one, as if a blank line stood there.
+    its last row (or after a "---" rule under it) starts a new one, as if a blank line stood there.
     """
     groups: list[list[str]] = [[]]
     in_table = False
@@ -124,6 +129,8 @@ def _groups(text: str) -> list[list[str]]:
         cells = raw.lstrip()  # tabs inside a line separate a table's cells: kept as tabs
         line = (raw[:len(raw) - len(cells)].expandtabs(4) + cells).rstrip()
         row = bool(TABLE_ROW.match(raw))
+        if in_table and UNDERLINE.match(raw):
+            row = True  # a rule under a table's header row: the table goes on
         if in_table and not row and groups[-1]:
             groups.append([])
         in_table = row
@@ -152,7 +159,8 @@ def _units(groups: list[list[str]]) -> list[Unit]:
             line = lines[i]
             following = lines[i + 1] if i + 1 < len(lines) else ""
             underline = UNDERLINE.match(following) if following else None
-            if underline and not _is_marker_line(line) and re.search(r"\w", line):
+            if underline and not _is_marker_line(line) and re.search(r"\w", line) and not (
+                    _row(line)):  # a table's row over a rule: its header
                 level = 1 if underline.group(1).startswith("=") else 2
                 units.append(Unit("heading", line.strip(), group=number, level=level))
                 i += 2
@@ -191,6 +199,10 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                                   group=number, numbered=bool(NUMBERED.match(line))))
                 i += 1
                 continue
+            if _row(line) and (i + 1 < len(lines) and _row(lines[i + 1]) or underline and (
+                    i + 2 < len(lines) and _row(lines[i + 2]))):
+                i = _table_unit(lines, i, number, units)
+                continue
             parts = [line.strip()]
             while i + 1 < len(lines):
                 nxt = lines[i + 1]
@@ -210,6 +222,72 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                               lines=len(parts), group=number))
             i += 1
     return units
+
+
+def _row(line: str) -> bool:
+    """A table's row as a browser copies it: cells separated by tabs (leading tabs expanded)."""
+    return "\t" in line and not _is_marker_line(line)
+
+
+def _table_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
+    """Consecutive tab-separated rows from lines[i] -> one "table" unit; the index after them.
+
+    Rows may have fewer cells than others (a copied row drops its trailing empty cells): the
+    missing ones are empty, at the start for an indented row (its leading tab, an empty first
+    cell, was expanded to spaces: the corner of a table whose rows and columns both have names),
+    at the end otherwise (padded in the first row only, the others are read cell by cell). A "---" rule right under the first row marks it as the header.
+    """
+    start = i
+    rows: list[list[str]] = []
+    ruled = False
+    while i < len(lines) and (_row(lines[i]) or UNDERLINE.match(lines[i])
+                              and i + 1 < len(lines) and _row(lines[i + 1])):
+        if UNDERLINE.match(lines[i]):
+            ruled = ruled or i == start + 1
+        else:
+            rows.append([(lines[i][:1].isspace(), cell.strip()) for cell in
+                         lines[i].strip().split("\t")])
+        i += 1
+    width = max(len(row) for row in rows)
+    cells = [[c for _, c in row] for row in rows]
+    for number, row in enumerate(rows):
+        if row[0][0] and len(row) < width:
+            cells[number][:0] = [""] * (width - len(row))
+    cells[0] += [""] * (width - len(cells[0]))  # every cell below the header has its name
+    first = lines[start]
+    units.append(Unit("table", "\n".join(lines[start:i]), indent=len(first) - len(first.lstrip()),
+                      lines=len(rows), group=group, rows=cells,
+                      header=ruled or _has_header(cells)))
+    return i
+
+
+def _cell_kind(cell: str) -> str:
+    """ "" (empty), "text" (has a letter), "year" or "number" (figures, signs, units like "%")."""
+    if not cell:
+        return ""
+    if re.search(r"[^\W\d_]", cell) or not re.search(r"\d", cell):
+        return "text"
+    return "year" if YEAR.fullmatch(cell) else "number"
+
+
+def _has_header(rows: list[list[str]]) -> bool:
+    """The first row names the columns, unless it looks like one more row of data.
+
+    Browsers copy a table's header (<th>) row first, so the first row is the header by default.
+    It is data when one of its cells is a figure in a column whose other cells are figures of
+    the same kind ("Alice  30" over "Bob  25"; "1990" over "1985"); a year over plain figures
+    ("2023" over "14") names a column. A table all of words ("Alice  Paris" over "Bob  Rome")
+    is taken to have a header: such a table cannot be told from one that has. Rows that all
+    start with a label ("Returns:  the value") have none: each row names itself.
+    """
+    if all(row[0].endswith((":", "：")) for row in rows if row[0]):
+        return False
+    for column in range(len(rows[0])):
+        kind = _cell_kind(rows[0][column])
+        if kind in ("number", "year") and any(
+                _cell_kind(row[column]) == kind for row in rows[1:]):
+            return False
+    return True
 
 
 def _atx_heading(text: str, previous: str, following: str) -> bool:
@@ -388,6 +466,9 @@ def parse_text(text: str) -> tuple[list, dict]:
         first_in_group = previous is None or previous.group != unit.group
         if unit.kind != "item":
             stack.clear()
+        if unit.kind == "table":
+            items.append(table_blocks(unit.rows or [], unit.header))
+            continue
         if unit.kind == "heading":
             items.append(Heading(strip_anchor(unit.text), unit.level))
             in_faq = is_faq_title(unit.text)
@@ -435,7 +516,8 @@ def _plain_heading(unit: Unit, text: str, following: Unit | None) -> bool:
     Not before one more heading-like line (unless it is an FAQ or ALL CAPS section title), and
     not indented deeper than what follows it (a line of a program's output).
     """
-    if unit.lines != 1 or following is None or following.kind not in ("para", "item", "quote"):
+    if unit.lines != 1 or following is None or following.kind not in (
+            "para", "item", "quote", "table"):
         return False
     if unit.indent > following.indent and not _all_caps(text) or not heading_like(text):
         return False
@@ -475,7 +557,7 @@ def _ident_shaped(unit: Unit) -> bool:
 
 
 def _indented_para(unit: Unit) -> bool:
-    return unit.kind == "para" and unit.indent > 0
+    return unit.kind in ("para", "table") and unit.indent > 0
 
 
 def _ident_headings(units: list[Unit]) -> set[int]:
@@ -492,7 +574,7 @@ def _ident_headings(units: list[Unit]) -> set[int]:
             continue
         previous = units[index - 1] if index else None
         following = units[index + 1] if index + 1 < len(units) else None
-        if following is None or following.kind not in ("para", "item", "quote"):
+        if following is None or following.kind not in ("para", "item", "quote", "table"):
             continue
         if following.group == unit.group or _indented_para(following) or previous is not None and (
             previous.group == unit.group or previous.text.endswith(OPENERS)
@@ -518,7 +600,7 @@ def _numbered_heading(unit: Unit, previous: Unit | None, following: Unit | None)
     """'2. Getting started' standing alone before a paragraph, not inside a numbered list."""
     if not heading_like(unit.text) or unit.lines != 1 or following is None:
         return False
-    if following.kind != "para" or (previous is not None and previous.kind == "item"
+    if following.kind not in ("para", "table") or (previous is not None and previous.kind == "item"
                                     and previous.group == unit.group):
         return False
     return not (following.lines == 1 and heading_like(following.text)
