@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
-from ..atomic import atomic_write_bytes
+from ..atomic import atomic_open, atomic_write_bytes
 from ..errors import OutputError
 
 # Characters XML 1.0 forbids (lxml refuses them) and lone surrogates.
@@ -30,6 +31,20 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         atomic_write_bytes(path, payload)
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot write ({exc.strerror}); check the folder, space and rights"
+        )
+    return path
+
+
+def write_atomic_parts(path: Path, parts: Iterable[str]) -> Path:
+    """write_atomic for text made piece by piece: the pieces go to the file as they come, so a
+    long episode's page is never held whole in memory."""
+    path = Path(path)
+    try:
+        with atomic_open(path, "w") as handle:
+            handle.writelines(parts)
     except OSError as exc:
         raise OutputError(
             f"{path}: cannot write ({exc.strerror}); check the folder, space and rights"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from html import escape
@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from ._files import clean_text, clean_title, write_atomic
+from ._files import clean_text, clean_title, write_atomic_parts
 
 RTL_LANGUAGES = frozenset(
     ["ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]
@@ -119,6 +119,11 @@ def _blocks(section_cues: Sequence[tuple[int, Mapping]], has_paragraphs: bool) -
 
 def transcript_html(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> str:
     """The transcript: a heading per chapter, paragraphs and lists of cue spans."""
+    return "".join(transcript_parts(chapters, cues))
+
+
+def transcript_parts(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> Iterator[str]:
+    """transcript_html in pieces, a chapter at a time."""
     count = max(1, len(chapters))
     by_section: list[list[tuple[int, Mapping]]] = [[] for _ in range(count)]
     for number, cue in enumerate(cues):
@@ -130,8 +135,8 @@ def transcript_html(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> str
     has_paragraphs = any("paragraph_end" in cue for cue in cues)
     css = {"intro": "announcement", "outro": "announcement", "question": "question"}
 
-    out: list[str] = []
     for index, section_cues in enumerate(by_section):
+        out: list[str] = []
         chapter = chapters[index] if index < len(chapters) else {}
         title = escape(
             clean_title(chapter.get("title")) or ("Opening" if index == 0 else "Untitled")
@@ -159,7 +164,7 @@ def transcript_html(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> str
                 out.append(f"<p{attr}>{' '.join(spans)}</p>\n")
         if in_list:
             out.append("</ul>\n")
-    return "".join(out)
+        yield "".join(out)
 
 
 def chapter_buttons(chapters: Sequence[Mapping]) -> str:
@@ -200,6 +205,11 @@ def downloads_html(manifest: Mapping) -> str:
 
 def episode_page_html(manifest: Mapping) -> str:
     """The player page for one episode's manifest (docs/manifest.md)."""
+    return "".join(episode_page_parts(manifest))
+
+
+def episode_page_parts(manifest: Mapping) -> Iterator[str]:
+    """episode_page_html in pieces: the transcript a chapter at a time."""
     style, script = _asset("static", "player.css"), _asset("static", "player.js")
     lang, direction = html_lang(manifest.get("lang"))
     files = manifest.get("files") or {}
@@ -221,18 +231,20 @@ def episode_page_html(manifest: Mapping) -> str:
         "byline": f'<p class="byline">By {escape(byline)}</p>\n' if byline else "",
         "audio": local_href(files.get("audio")) or "",
         "chapters": chapter_buttons(chapters),
-        "transcript": transcript_html(chapters, list(manifest.get("cues") or [])),
         "downloads": downloads_html(manifest),
         "credit": f'<p class="credit">{escape(credit)}</p>\n' if credit else "",
     }
-    return Template(_asset("templates", "episode.html")).substitute(fields)
+    before, after = _asset("templates", "episode.html").split("$transcript")
+    yield Template(before).substitute(fields)
+    yield from transcript_parts(chapters, list(manifest.get("cues") or []))
+    yield Template(after).substitute(fields)
 
 
 def write_episode_page(episode_dir: Path, manifest: Mapping) -> Path:
     """Write episode_dir/index.html (the name in files.page, if it is a plain file name)."""
     page = str((manifest.get("files") or {}).get("page") or "index.html")
     name = page if local_href(page) and "/" not in page else "index.html"
-    return write_atomic(Path(episode_dir) / name, episode_page_html(manifest))
+    return write_atomic_parts(Path(episode_dir) / name, episode_page_parts(manifest))
 
 
 def _date(value: object) -> str:
