@@ -163,7 +163,18 @@ def _moving_average(values, length: int):
     return (total[length:] - total[:-length]) / length
 
 
-def apply_limited_gain(samples, room, gain: float, rate: int):
+def clamp(samples, ceiling: float):
+    """Cut the float32 rounding (a few 1e-8) that can leave a limited sample just over
+    `ceiling`; in place."""
+    import numpy as np
+
+    limit = np.float32(ceiling)
+    if limit > ceiling:
+        limit = np.nextafter(limit, np.float32(0))
+    return np.clip(samples, -limit, limit, out=samples)
+
+
+def apply_limited_gain(samples, room, gain: float, rate: int, ceiling: float):
     """samples x gain, the gain lowered smoothly wherever `room` (peak_room) is below it.
 
     The wanted gain min(1, room / gain) is smoothed by a triangle (two running means) reaching
@@ -178,7 +189,7 @@ def apply_limited_gain(samples, room, gain: float, rate: int):
         smooth = _moving_average(_moving_average(held, length), length)
         np.multiply(samples[start:stop], smooth[start - low : stop - low] * gain,
                     out=out[start:stop], casting="same_kind")
-    return out
+    return clamp(out, ceiling)
 
 
 def limit_peaks(samples, rate: int, ceiling: float):
@@ -188,7 +199,7 @@ def limit_peaks(samples, rate: int, ceiling: float):
     samples = np.asarray(samples, dtype=np.float32)
     if samples.size == 0 or max(float(samples.max()), -float(samples.min())) <= ceiling:
         return samples
-    return apply_limited_gain(samples, peak_room(samples, rate, ceiling), 1.0, rate)
+    return apply_limited_gain(samples, peak_room(samples, rate, ceiling), 1.0, rate, ceiling)
 
 
 class Leveler:
@@ -221,9 +232,9 @@ class Leveler:
         gain = 10 ** (gain_db / 20)
         if samples.size == 0 or max(float(samples.max()), -float(samples.min())) * gain <= (
                 self.ceiling):
-            return samples * np.float32(gain)
+            return clamp(samples * np.float32(gain), self.ceiling)
         room = peak_room(samples, rate, self.ceiling)
-        out = apply_limited_gain(samples, room, gain, rate)
+        out = apply_limited_gain(samples, room, gain, rate, self.ceiling)
         if loudness is None:
             return out
         # Limiting lowers loudness by about the energy it removes: correct for that once.
@@ -233,7 +244,7 @@ class Leveler:
             del out  # one clip-sized array fewer while limiting again
             gain_db = max(-30.0, min(30.0, gain_db + lost_db))
             self.last_gain_db = gain_db
-            out = apply_limited_gain(samples, room, 10 ** (gain_db / 20), rate)
+            out = apply_limited_gain(samples, room, 10 ** (gain_db / 20), rate, self.ceiling)
         return out
 
 
