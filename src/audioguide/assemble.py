@@ -316,7 +316,8 @@ def tune_allocator() -> None:
     few clips every clip buffer comes from the heap instead, which fragments and never shrinks:
     a 30,000-word build crept from 64 to 78 MB and peaked at 92. Fixing the threshold at its
     starting value (which turns the raising off) gives each buffer over 128 KiB its own mapping,
-    returned to the system when freed: the same build stays at 56-66 MB and peaks at 70."""
+    returned to the system when freed: the same build stays at 56-66 MB and peaks at 70.
+    The setting is process-wide and stays (a program embedding the library gets it too)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = _libc()
         if libc is not None:
