@@ -364,3 +364,89 @@ def test_indented_row_is_a_table_corner_with_an_empty_first_cell():
     [table] = _tables(read_text(text, "txt"))
     assert table.spoken == ("A table with 2 rows: Mon, Tue. Row 1: Ann; Mon, dishes; Tue, bins. "
                             "Row 2: Ben; Mon, bins.")
+
+
+# Regressions for ordinary articles from the docs-page rules (invented text): each reads as it
+# did before those rules.
+
+def _outline(article) -> list:
+    return [(s.title, [(b.kind, b.text) for b in s.blocks]) for s in article.sections]
+
+
+def test_a_stray_tab_in_wrapped_prose_reads_as_a_space():
+    text = ("Title Here\n\nThis paragraph was hard wrapped at a fixed width and one line of it\n"
+            "has a stray\ttab character in the middle of it, which happens when\n"
+            "people paste from editors.")
+    article = read_text(text, "txt")
+    assert article.title == "Title Here"
+    joined = ("This paragraph was hard wrapped at a fixed width and one line of it has a stray "
+              "tab character in the middle of it, which happens when people paste from editors.")
+    assert _outline(article) == [("", [(PARAGRAPH, joined)])]
+
+
+@pytest.mark.parametrize("marker, first, second", [
+    ("1.", "The first step is to open the file and then you",
+     "continue reading the long item here."),
+    ("•", "A long bullet item that keeps on going on the page because it",
+     "goes on and on until the end of the line."),
+])
+def test_word_processor_list_with_a_tab_after_the_marker(marker, first, second):
+    second_marker = "2." if marker == "1." else marker
+    text = ("My Article\n\nIntro paragraph that is long enough to be prose, really it is.\n\n"
+            f"{marker}\t{first}\n\t{second}\n{second_marker}\tSecond step\n"
+            "After the list we carry on with ordinary prose here.")
+    article = read_text(text, "txt")
+    assert _outline(article) == [("", [
+        (PARAGRAPH, "Intro paragraph that is long enough to be prose, really it is."),
+        (ITEM, f"{first} {second}"), (ITEM, "Second step"),
+        (PARAGRAPH, "After the list we carry on with ordinary prose here.")])]
+
+
+@pytest.mark.parametrize("text", [
+    ("My Post\n\nFirst paragraph of the post goes here.\n\nFollow-up: we fixed the bug.\n\n"
+     "The fix shipped on Monday morning.\n\nRe-test: it works now.\n\n"
+     "Everyone was happy with the outcome."),
+    ("My Post\n\nFirst paragraph of the post goes here.\n\nanyway\n\n"
+     "The fix shipped on Monday morning.\n\nseriously\n\nEveryone was happy with the outcome."),
+    ("My Post\n\nFirst paragraph of the post goes here.\n\nWrite to the editor at\n\n"
+     "editor@example.com\n\nAdvertisers have their own address.\n\nads@example.com\n\n"
+     "Everyone was happy with the outcome."),
+])
+def test_ordinary_lines_are_not_identifier_headings(text):
+    article = read_text(text, "txt")
+    assert article.title == "My Post"
+    assert [s.title for s in article.sections] == [""]
+    assert all(b.kind == PARAGRAPH for s in article.sections for b in s.blocks)
+
+
+def test_hash_heading_over_a_short_line_is_a_heading():
+    text = ("# My Post\nBy Jane Doe\n\nThis is the first paragraph of the post.\n\n"
+            "## Part Two\nMarch 3, 2024\n\nMore text here in a sentence.")
+    article = read_text(text, "txt")
+    assert (article.title, article.byline, article.date) == ("My Post", "Jane Doe", "2024-03-03")
+    assert _outline(article) == [("", [(PARAGRAPH, "This is the first paragraph of the post.")]),
+                                 ("Part Two", [(PARAGRAPH, "More text here in a sentence.")])]
+    text = ("# Setup\nInstall it\n\nThen run the program and see what it does.\n\n"
+            "# Usage\nRun it\n\nIt prints a greeting.\n")
+    assert [s.title for s in read_text(text, "txt").sections] == ["Setup", "Usage"]
+
+
+def test_centred_headings_are_not_program_output():
+    text = ("A Story\n\nOpening words of the story go here, and they go on.\n\n"
+            "        The Beginning\n\nIt was a dark and stormy night in the town.\n\n"
+            "        The Middle Part\n\nThe storm went on all night long.")
+    article = read_text(text, "txt")
+    assert [s.title for s in article.sections] == ["", "The Beginning", "The Middle Part"]
+
+
+def test_label_rows_are_read_without_their_colons():
+    text = ("Profile\n\nWho wrote the post.\n\nName:\tAlice Smith\nTown:\tLeeds\n\n"
+            "That is all.\n")
+    [table] = _tables(read_text(text, "txt"))
+    assert table.spoken == "A table with 2 rows. Row 1: Name; Alice Smith. Row 2: Town; Leeds."
+
+
+def test_an_arrow_in_an_article_heading_is_not_a_grammar_rule():
+    text = ("Travel Notes\n\nHow we crossed Europe by rail.\n\nLondon → Paris by Train\n\n"
+            "The train leaves every hour.\n\nAttr → SimplePath AttrInput?\n\nA grammar rule.\n")
+    assert [s.title for s in read_text(text, "txt").sections] == ["", "London → Paris by Train"]

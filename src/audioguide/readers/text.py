@@ -4,15 +4,18 @@ The shape: an optional category line, a title line, a byline ("By Name 5 min rea
 paragraphs. A heading is a short standalone line without a closing period that is followed by
 a paragraph or a list ("2. Getting started" and lines underlined with === or --- too), not one
 more heading-like line (unless it is ALL CAPS, an FAQ title or ends with a docs site's anchor),
-not indented deeper than what follows (program output), not a table row (tab-separated cells:
-a table also ends its group of lines) and not a "Key: value" field repeated in the document.
-Two or more such rows in a row are one table, read with its column names (see _table_unit).
-"# Heading" counts when it is not a comment in pasted code ("# define X 4", "# build it"
-among code lines or ending like a sentence). Lists use bullets (•, -, *, ...) or numbers and
-nest by indentation. A line ending with ":" introduces a list (LEADIN), never a heading; in an
-FAQ section, lines ending with "?" are questions. A reference page's identifier lines
-("fs.open(path)", "profile.<name>.debug", "--out-dir: where") are headings when the page has
-several. A heading's copied anchor ("¶", "§", "#" glued to a word or ")") is dropped.
+not a line of program output (indented deeper than what follows and looking like output, or
+over more indented or lower-case lines; a centred heading counts), not a table row and not a
+"Key: value" field repeated in the document. Two or more lines of tab-separated cells in a row
+are one table, read with its column names (see _table_unit) and ending its group of lines; a
+stray tab in prose or after a list marker reads as a space (see _groups).
+"# Heading" counts unless it is a comment in pasted code ("# define X 4"; "# build it" over a
+command or among code lines; ending like a sentence). Lists use bullets (•, -, *, ...) or
+numbers and nest by indentation. A line ending with ":" introduces a list (LEADIN), never a
+heading; in an FAQ section, lines ending with "?" are questions. A reference page's identifier
+lines ("fs.open(path)", "profile.<name>.debug", "--out-dir: where") are headings when the page
+has several whose names carry a sign of code (never a sentence, a plain word or an e-mail
+address alone). A heading's copied anchor ("¶", "§", "#" glued to a word or ")") is dropped.
 """
 
 from __future__ import annotations
@@ -47,9 +50,12 @@ CAPTION = re.compile(
     r"caption)\s*:)",
     re.IGNORECASE,
 )
-# Lines of code, commands, grammar rules ("Expr → Expr + Term") and markup pasted with an
+# Lines of code, commands, grammar rules ("Expr → Expr | Term") and markup pasted with an
 # article are not headings.
-CODE_LIKE = re.compile(r"[{};$=|@`→]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|[(\[,]$")
+CODE_LIKE = re.compile(r"[{};$=|@`]|^(//|#|--|/|\[|!|\.|&|\()|\(\)|\[\]|::|->|=>|[(\[,]$"
+                       r"|^(?=.*→)(?=.*(?:[|()?*#!^~,/]|[a-z][A-Z]|\b[A-Z][A-Z_]{2,}\b))")
+# ("→" with another sign of a grammar: "Attr → SimplePath AttrInput?", "MetaWord → IDENTIFIER";
+# "London → Paris by Train" is a heading.)
 # Less certain signs of code: allowed in a Title Case heading ("Using Box<T> on the Heap").
 CODE_HINT = re.compile(r"[<>\\~^]|\w_\w|\w\.\w+\(|\w/[\w.-]+\.\w")
 SNAKE = re.compile(r"\w_\w")  # snake_case: a name, fine in a heading of two words or more
@@ -73,12 +79,18 @@ MAX_HEADING_CHARS = 120
 _IDENT_PART = r"(?:[\w$@.\-!*]|<[\w-]+>)"
 IDENT_NAME = (rf"[-+]{{0,2}}[A-Za-z_$@](?:{_IDENT_PART}*(?:[\w$!*]|<[\w-]+>))?"
               rf"(?:::{_IDENT_PART}+)*(?:=[\[\]A-Z_=]*[A-Z\]])?")
+IDENT_PREFIX = re.compile(r"^(?:new\s+|[A-Z][a-z]+(?: [a-z]+)?:\s+)")  # "Static method: "
 IDENT = re.compile(
-    rf"^(?:new\s+|[A-Z][a-z]+(?: [a-z]+)?:\s+)?{IDENT_NAME}"
+    rf"^{IDENT_PREFIX.pattern}?{IDENT_NAME}"
     r"(?:\s?\((?:[^()]|\([^()]*\))*\))?"  # (args) with one level of nesting
     r"(?::\s+[^\W\d_][\w '’./-]*)?"  # ": what it does" (a flag's or item's short description)
     r"\s*[#¶§]?$"
 )
+# What makes a name code: "fs.open", "frob(3)", "color_mode", "Iterator::any", "<name>",
+# "[options]", "-v"/"--out-dir", "macro_rules!", "$var", "@decorator".
+CODE_SIGN = re.compile(r"\w\.\w|\(|_|::|<[\w-]+>|\[|^-|!$|[$@*]"
+                       r"|^[a-z\d]+(?:-[a-z\d]+)+$")
+EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 ANCHORS = ("#", "¶", "§")  # a docs site's heading link, copied with the heading
 # "Type: Runtime", "Level: warn": a key (one or two words) and its value.
 FIELD_LINE = re.compile(r"^[^\W\d_][\w-]*(?: [\w-]+)?:\s+\S")
@@ -120,17 +132,37 @@ def _is_marker_line(line: str) -> bool:
 def _groups(text: str) -> list[list[str]]:
     """Lines -> groups of lines between blank lines.
 
-    A table copied from a page (rows of tab-separated cells) also ends its group: the line after
-    its last row (or after a "---" rule under it) starts a new one, as if a blank line stood there.
+    A table copied from a page (a run of two or more lines of tab-separated cells, not all of
+    them list items; a "---" rule may stand under its first row) also ends its group: the line
+    after its last row starts a new one, as if a blank line stood there. So does a lone row (a
+    table's header row, "Prev<TAB>Next", "label:<TAB>value") unless it sits inside prose: after a
+    long line that runs on into it or before a line that goes on in lower case. A tab anywhere
+    else (a stray tab in prose, "1.<TAB>First step" from a word processor) reads as a space.
     """
+    raws = text.split("\n")
+    rows = [bool(TABLE_ROW.match(raw)) for raw in raws]
+    rules = [bool(UNDERLINE.match(raw)) for raw in raws]
+    table = [False] * len(raws)
+    start = 0
+    while start < len(raws):  # runs of rows (across rules under a row)
+        end = start
+        while end < len(raws) and (rows[end] or end > start and rules[end]
+                                   and end + 1 < len(raws) and rows[end + 1]):
+            end += 1
+        run = [i for i in range(start, end) if rows[i]]
+        if len(run) >= 2 and not all(_is_marker_line(raws[i]) for i in run) or len(run) == 1 and (
+                _lone_row(raws, start)):
+            table[start:end] = [True] * (end - start)
+        start = max(end, start + 1)
     groups: list[list[str]] = [[]]
     in_table = False
-    for raw in text.split("\n"):
-        cells = raw.lstrip()  # tabs inside a line separate a table's cells: kept as tabs
-        line = (raw[:len(raw) - len(cells)].expandtabs(4) + cells).rstrip()
-        row = bool(TABLE_ROW.match(raw))
-        if in_table and UNDERLINE.match(raw):
-            row = True  # a rule under a table's header row: the table goes on
+    for index, raw in enumerate(raws):
+        cells = raw.lstrip()
+        indent = raw[:len(raw) - len(cells)].expandtabs(4)
+        if not table[index]:  # only a table's cells are kept apart by tabs
+            cells = re.sub(r"[ ]*\t[ \t]*", " ", cells)
+        line = (indent + cells).rstrip()
+        row = table[index]
         if in_table and not row and groups[-1]:
             groups.append([])
         in_table = row
@@ -139,6 +171,20 @@ def _groups(text: str) -> list[list[str]]:
         elif groups[-1]:
             groups.append([])
     return [g for g in groups if g]
+
+
+def _lone_row(raws: list[str], index: int) -> bool:
+    """A line of tab-separated cells with no other row next to it is still a table's row
+    (ending its group) unless it is a list item or sits inside prose (see _groups)."""
+    line = raws[index]
+    if _is_marker_line(line):
+        return False
+    if line.lstrip().split("\t")[0].rstrip().endswith((":", "：")):
+        return True  # "Returns:<TAB>the value": a field
+    before = raws[index - 1].strip() if index else ""
+    after = raws[index + 1].lstrip() if index + 1 < len(raws) else ""
+    runs_on = len(before) >= LONG_LINE and not _terminal(before) and not _is_marker_line(before)
+    return not (runs_on or after[:1].islower())
 
 
 def _hard_wrapped(groups: list[list[str]]) -> bool:
@@ -168,6 +214,10 @@ def _units(groups: list[list[str]]) -> list[Unit]:
             if UNDERLINE.match(line):
                 i += 1  # a rule between parts: nothing to read
                 continue
+            if _row(line) and (i + 1 < len(lines) and _row(lines[i + 1]) or underline and (
+                    i + 2 < len(lines) and _row(lines[i + 2]))):  # before lists: "-<TAB>minus"
+                i = _table_unit(lines, i, number, units)
+                continue
             atx = ATX.match(line)
             if atx and _atx_heading(atx.group(2), lines[i - 1] if i else "", following):
                 units.append(Unit("heading", atx.group(2), group=number, level=len(atx.group(1))))
@@ -189,7 +239,7 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                 while i + 1 < len(lines):
                     nxt = lines[i + 1]
                     nxt_indent = len(nxt) - len(nxt.lstrip())
-                    if _is_marker_line(nxt) or nxt_indent <= indent and not (
+                    if _is_marker_line(nxt) or _row(nxt) or nxt_indent <= indent and not (
                         nxt.lstrip()[:1].islower() and not _terminal(parts[-1])
                     ):
                         break
@@ -198,10 +248,6 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                 units.append(Unit("item", " ".join(parts), indent=indent, lines=len(parts),
                                   group=number, numbered=bool(NUMBERED.match(line))))
                 i += 1
-                continue
-            if _row(line) and (i + 1 < len(lines) and _row(lines[i + 1]) or underline and (
-                    i + 2 < len(lines) and _row(lines[i + 2]))):
-                i = _table_unit(lines, i, number, units)
                 continue
             parts = [line.strip()]
             while i + 1 < len(lines):
@@ -225,8 +271,9 @@ def _units(groups: list[list[str]]) -> list[Unit]:
 
 
 def _row(line: str) -> bool:
-    """A table's row as a browser copies it: cells separated by tabs (leading tabs expanded)."""
-    return "\t" in line and not _is_marker_line(line)
+    """A table's row as a browser copies it: cells separated by tabs (_groups keeps tabs only
+    in a table's rows, and expands leading ones)."""
+    return "\t" in line
 
 
 def _table_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
@@ -235,7 +282,8 @@ def _table_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
     Rows may have fewer cells than others (a copied row drops its trailing empty cells): the
     missing ones are empty, at the start for an indented row (its leading tab, an empty first
     cell, was expanded to spaces: the corner of a table whose rows and columns both have names),
-    at the end otherwise (padded in the first row only, the others are read cell by cell). A "---" rule right under the first row marks it as the header.
+    at the end otherwise (padded in the first row only, the others are read cell by cell). A
+    "---" rule right under the first row marks it as the header.
     """
     start = i
     rows: list[list[str]] = []
@@ -259,6 +307,15 @@ def _table_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
                       lines=len(rows), group=group, rows=cells,
                       header=ruled or _has_header(cells)))
     return i
+
+
+def _unlabel(rows: list[list[str]], header: bool) -> list[list[str]]:
+    """Drop the ":" closing a column's name or a row's label ("Name:<TAB>Alice"), so that the
+    row is read "Name; Alice", not "Name:; Alice"."""
+    def bare(cell: str) -> str:
+        return cell[:-1].rstrip() if cell.endswith((":", "：")) and len(cell.split()) <= 6 else cell
+    return [[bare(cell) if header and number == 0 or column == 0 else cell
+             for column, cell in enumerate(row)] for number, row in enumerate(rows)]
 
 
 def _cell_kind(cell: str) -> str:
@@ -293,18 +350,28 @@ def _has_header(rows: list[list[str]]) -> bool:
 def _atx_heading(text: str, previous: str, following: str) -> bool:
     """A "# Heading" line, not a comment in pasted code ("# define X 4", "# build it first").
 
-    A heading comes after a blank line or a sentence, and is alone or followed by prose or a
-    list; a comment sits among code lines or other comments, or ends like a sentence.
+    A heading comes after a blank line or a sentence. A comment sits among code lines (the
+    line before or after looks like code, or the one after is a command: no sentence, starts in
+    lower case), ends like a sentence, or looks like one itself (code signs in it; or starting
+    in lower case before a short line that is no sentence). "# Setup" over "Install it" and
+    "# My Post" over "By Jane Doe" are headings.
     """
     if CPP_DIRECTIVE.match(text) or text.endswith((".", ":", ";", ",")):
         return False
     if previous and (not _terminal(previous) or CODE_LIKE.search(previous.strip())):
         return False
+    if CODE_LIKE.search(text) or CODE_HINT.search(text) and not _title_case(text):
+        return False
     if not following:
         return True
-    if CODE_LIKE.search(following.strip()):
+    nxt = following.strip()
+    if CODE_LIKE.search(nxt) or CODE_HINT.search(nxt) and not _terminal(nxt):
         return False
-    return _is_marker_line(following) or _terminal(following) or len(following) >= LONG_LINE
+    if _is_marker_line(following) or _terminal(following):
+        return True
+    if nxt[:1].islower():
+        return False  # a command: "# Install it first" over "cargo install frob"
+    return len(following) >= LONG_LINE or not text[:1].islower()
 
 
 def anchored(text: str) -> bool:
@@ -428,7 +495,7 @@ def _title_line(units: list[Unit]) -> bool:
     first = units[0]
     if _meta_line(first) and heading_like(first.text.rstrip("?")):
         return True
-    if _ident_shaped(first) and not first.text.isalpha() and len(units) > 1 and (
+    if _code_named(first) and not first.text.isalpha() and len(units) > 1 and (
             units[1].group != first.group):
         return True  # a manual or API page opens with its name: "frobnicate(1)", "lang_items"
     return first.kind == "heading" and first.level == 1 and not any(
@@ -467,7 +534,7 @@ def parse_text(text: str) -> tuple[list, dict]:
         if unit.kind != "item":
             stack.clear()
         if unit.kind == "table":
-            items.append(table_blocks(unit.rows or [], unit.header))
+            items.append(table_blocks(_unlabel(unit.rows or [], unit.header), unit.header))
             continue
         if unit.kind == "heading":
             items.append(Heading(strip_anchor(unit.text), unit.level))
@@ -514,15 +581,25 @@ def _plain_heading(unit: Unit, text: str, following: Unit | None) -> bool:
     """A one-line paragraph that is a heading: heading-like, before a paragraph, list or quote.
 
     Not before one more heading-like line (unless it is an FAQ or ALL CAPS section title), and
-    not indented deeper than what follows it (a line of a program's output).
+    not a line of a program's output (indented deeper than what follows, see _output_line).
     """
     if unit.lines != 1 or following is None or following.kind not in (
             "para", "item", "quote", "table"):
         return False
-    if unit.indent > following.indent and not _all_caps(text) or not heading_like(text):
+    if unit.indent > following.indent and not _all_caps(text) and _output_line(text, following):
+        return False
+    if not heading_like(text):
         return False
     strong = is_faq_title(text) or _all_caps(text) or anchored(text)
     return strong or not _heading_like_line(following)
+
+
+def _output_line(text: str, following: Unit) -> bool:
+    """An indented line over a less indented one is a program's output when it looks like it
+    (figures, code signs, a call) or what follows is indented too or goes on in lower case
+    ("   Doc-tests adder" over "running 0 tests"); not a centred heading."""
+    return following.indent > 0 or following.text[:1].islower() or bool(
+        re.search(r"\d|\w\(", text) or CODE_HINT.search(text))
 
 
 def _repeated_fields(units: list[Unit]) -> set[str]:
@@ -542,8 +619,10 @@ def _repeated_fields(units: list[Unit]) -> set[str]:
 def _ident_shaped(unit: Unit) -> bool:
     """A one-line paragraph shaped like an identifier or a signature (IDENT).
 
-    Not a bare option ("-v", unless it carries a heading's "#" anchor), not a plain word of 3 letters or fewer ("or", "foo": output
-    and glue words), not "word: some words" ("note: ...", "level: warn": a field).
+    Not a bare option ("-v", unless it carries a heading's "#" anchor), not a plain word of 3
+    letters or fewer ("or", "foo": output and glue words), not "word: some words" ("note: ...",
+    "level: warn": a field), not a sentence ("Follow-up: we fixed the bug."), not an e-mail
+    address. A plain word ("allow") is shaped like one too: see _code_named.
     """
     text = unit.text
     if unit.kind != "para" or unit.lines != 1 or unit.indent or len(text) > MAX_HEADING_CHARS or (
@@ -552,8 +631,24 @@ def _ident_shaped(unit: Unit) -> bool:
     match = IDENT.match(text)
     if not match or OPTION.match(text) and ": " not in text and not text.endswith(ANCHORS):
         return False
-    name = text.split(": ")[0] if ": " in text else text.rstrip("#¶§ ")
+    bare = text.rstrip("#¶§ ")
+    if bare.endswith(TERMINAL) and not (bare.endswith("!") and " " not in bare):
+        return False  # "Follow-up: we fixed the bug.": a sentence ("macro_rules!" is a name)
+    name = text.split(": ")[0] if ": " in text else bare
+    if EMAIL.match(_ident_name(text)):
+        return False  # "editor@example.com"
     return not (name.isalpha() and (len(name) <= 3 or ": " in text))
+
+
+def _ident_name(text: str) -> str:
+    """ "Static method: Pool.create(size)#" -> "Pool.create(size)"; "--out-dir: where" -> "--out-dir"."""
+    return IDENT_PREFIX.sub("", text.rstrip("#¶§ ")).split(": ")[0]
+
+
+def _code_named(unit: Unit) -> bool:
+    """An identifier line whose name has a sign of code (CODE_SIGN): "fs.open", "color_mode",
+    "async-idents"; not a plain word ("anyway", "allow") nor "Re-test: it works"."""
+    return _ident_shaped(unit) and bool(CODE_SIGN.search(_ident_name(unit.text)))
 
 
 def _indented_para(unit: Unit) -> bool:
@@ -565,10 +660,13 @@ def _ident_headings(units: list[Unit]) -> set[int]:
 
     Such a line stands alone between blank lines (or after a table), is followed by a paragraph,
     item or quote that is not one more identifier line (unless it carries an anchor), and does
-    not come right after a line ending with ":" (that introduces an example). Fewer than MIN_IDENT_HEADINGS of them in the document: none
-    counts, a stray code line in an article stays a paragraph.
+    not come right after a line ending with ":" (that introduces an example). They count when
+    MIN_IDENT_HEADINGS of them have a sign of code in the name (_code_named), or one has and
+    there are three or more: plain words ("allow", "warn") are names only on such a page. Else
+    none counts: a stray code line or a lone word ("anyway") in an article stays a paragraph.
     """
     found = set()
+    named = 0
     for index, unit in enumerate(units):
         if not _ident_shaped(unit) or heading_like(unit.text):
             continue
@@ -583,7 +681,8 @@ def _ident_headings(units: list[Unit]) -> set[int]:
         if (_ident_shaped(following) or index - 1 in found) and not anchored(unit.text):
             continue
         found.add(index)
-    return found if len(found) >= MIN_IDENT_HEADINGS else set()
+        named += _code_named(unit)
+    return found if named >= MIN_IDENT_HEADINGS or named and len(found) >= 3 else set()
 
 
 def _all_caps(text: str) -> bool:
