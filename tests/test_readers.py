@@ -450,3 +450,25 @@ def test_an_arrow_in_an_article_heading_is_not_a_grammar_rule():
     text = ("Travel Notes\n\nHow we crossed Europe by rail.\n\nLondon → Paris by Train\n\n"
             "The train leaves every hour.\n\nAttr → SimplePath AttrInput?\n\nA grammar rule.\n")
     assert [s.title for s in read_text(text, "txt").sections] == ["", "London → Paris by Train"]
+
+
+@pytest.mark.parametrize(("text", "title", "chapters"), [
+    ("# My Trip\n\nWe went to Rome.\n\n## Day one:\n\nWe saw the forum.\n",
+     "My Trip", ["", "Day one:"]),
+    ("# Pancakes\n\nEasy ones.\n\n## Ingredients\nflour, 200g\n2 eggs\n\n## Method\n\nMix.\n",
+     "Pancakes", ["", "Ingredients", "Method"]),
+    (("# Cheap Rome\n\nA short guide.\n\n## Hostels under $30\n\nThere are three.\n\n"
+      "## Using `maps`\n\nOffline maps help.\n"),
+     "Cheap Rome", ["", "Hostels under $30", "Using `maps`"]),
+    ("# Packing\n\nWhat I took with me on the trip\n## The walk\n\nIt rained all day.\n",
+     "Packing", ["", "The walk"]),
+    ("# Packing\n\n- a tent\n- a stove\n## The walk\n\nIt rained all day.\n",
+     "Packing", ["", "The walk"]),
+    (("Links I Like\n\nSome sites.\n\nexample.com\n\nA great site.\n\nwikipedia.org\n\n"
+      "Another one.\n"), "Links I Like", [""]),
+])
+def test_markdown_style_headings_and_sites_in_pasted_articles(text, title, chapters):
+    """Articles pasted with "#" headings keep them; site names are not identifier headings."""
+    article = read_text(text, "txt", "x.txt")
+    assert article.title == title
+    assert [s.title for s in article.sections] == chapters

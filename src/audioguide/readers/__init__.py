@@ -12,8 +12,8 @@ How articles are read:
   "By Name | March 3, 2024") at the top are metadata. A heading is a short line standing alone
   (after a blank line), without a closing period, comma or colon, that is followed by a paragraph
   or a list (not by one more such line, unless ALL CAPS or anchored); "2. Getting started",
-  lines underlined with === or ---, and "# Heading" count too ("# ..." among code lines, ending
-  like a sentence or "# define ..." is a code comment). Questions ("...?") are headings only in
+  lines underlined with === or ---, and "# Heading" count too ("# ..." next to code lines,
+  over a lower-case command, "# define ..." or a single "#" ending with "." is a code comment). Questions ("...?") are headings only in
   Title Case; in an FAQ section they are QUESTION blocks. Lines ending with ":" introduce a list
   (LEADIN). Captions ("Figure 2:", "Listing 3-1:", "Photo by ..."), code and command lines,
   table rows (tab-separated cells, as a browser copies a table), lines indented deeper than what

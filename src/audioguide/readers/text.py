@@ -91,6 +91,9 @@ IDENT = re.compile(
 CODE_SIGN = re.compile(r"\w\.\w|\(|_|::|<[\w-]+>|\[|^-|!$|[$@*]"
                        r"|^[a-z\d]+(?:-[a-z\d]+)+$")
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+# "example.com", "www.wikipedia.org": a site named in an article, not an identifier
+SITE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|dev|app|co|"
+                  r"uk|de|fr|es|it|nl|eu|ca|au|info|me|tv|blog|news|shop|ai)/?$", re.IGNORECASE)
 ANCHORS = ("#", "¶", "§")  # a docs site's heading link, copied with the heading
 # "Type: Runtime", "Level: warn": a key (one or two words) and its value.
 FIELD_LINE = re.compile(r"^[^\W\d_][\w-]*(?: [\w-]+)?:\s+\S")
@@ -219,7 +222,8 @@ def _units(groups: list[list[str]]) -> list[Unit]:
                 i = _table_unit(lines, i, number, units)
                 continue
             atx = ATX.match(line)
-            if atx and _atx_heading(atx.group(2), lines[i - 1] if i else "", following):
+            if atx and _atx_heading(atx.group(2), len(atx.group(1)), lines[i - 1] if i else "",
+                                    following):
                 units.append(Unit("heading", atx.group(2), group=number, level=len(atx.group(1))))
                 i += 1
                 continue
@@ -347,31 +351,24 @@ def _has_header(rows: list[list[str]]) -> bool:
     return True
 
 
-def _atx_heading(text: str, previous: str, following: str) -> bool:
+def _atx_heading(text: str, level: int, previous: str, following: str) -> bool:
     """A "# Heading" line, not a comment in pasted code ("# define X 4", "# build it first").
 
-    A heading comes after a blank line or a sentence. A comment sits among code lines (the
-    line before or after looks like code, or the one after is a command: no sentence, starts in
-    lower case), ends like a sentence, or looks like one itself (code signs in it; or starting
-    in lower case before a short line that is no sentence). "# Setup" over "Install it" and
-    "# My Post" over "By Jane Doe" are headings.
-    """
-    if CPP_DIRECTIVE.match(text) or text.endswith((".", ":", ";", ",")):
+    People paste Markdown-ish text, so "#"/"##" lines are headings ("## Day one:", "## Hostels
+    under $30", "# My Post" over "By Jane Doe", "## The walk" right under a line of prose)
+    unless code is around them: a C preprocessor line, a line that looks like code right
+    before or after, or a one-"#" line written like a comment (over a lower-case command,
+    "# Unpack it first" over "tar xf kiln.tar.gz"; or ending with a full stop)."""
+    if CPP_DIRECTIVE.match(text):
         return False
-    if previous and (not _terminal(previous) or CODE_LIKE.search(previous.strip())):
+    nxt, before = following.strip(), previous.strip()
+    if nxt and (CODE_LIKE.search(nxt) or CODE_HINT.search(nxt)) and not _terminal(nxt):
         return False
-    if CODE_LIKE.search(text) or CODE_HINT.search(text) and not _title_case(text):
+    if before and CODE_LIKE.search(before) and not _terminal(before):
         return False
-    if not following:
-        return True
-    nxt = following.strip()
-    if CODE_LIKE.search(nxt) or CODE_HINT.search(nxt) and not _terminal(nxt):
-        return False
-    if _is_marker_line(following) or _terminal(following):
-        return True
-    if nxt[:1].islower():
-        return False  # a command: "# Install it first" over "cargo install frob"
-    return len(following) >= LONG_LINE or not text[:1].islower()
+    # a one-"#" comment: "# Unpack it first" over "tar xf kiln.tar.gz", "# Done for today."
+    return not (level == 1 and (text.endswith(".") or nxt[:1].islower() and not _terminal(nxt)
+                                and not BYLINE.match(nxt)))
 
 
 def anchored(text: str) -> bool:
@@ -635,8 +632,8 @@ def _ident_shaped(unit: Unit) -> bool:
     if bare.endswith(TERMINAL) and not (bare.endswith("!") and " " not in bare):
         return False  # "Follow-up: we fixed the bug.": a sentence ("macro_rules!" is a name)
     name = text.split(": ")[0] if ": " in text else bare
-    if EMAIL.match(_ident_name(text)):
-        return False  # "editor@example.com"
+    if EMAIL.match(_ident_name(text)) or SITE.match(bare):
+        return False  # "editor@example.com", "example.com"
     return not (name.isalpha() and (len(name) <= 3 or ": " in text))
 
 
