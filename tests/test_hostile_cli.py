@@ -28,7 +28,7 @@ from mutagen.id3 import ID3
 
 from audioguide.cli import cli
 from conftest import ffmpeg_chapters
-from test_reliability import DEADLINE_S, cli_env, episodes
+from test_reliability import DEADLINE_S, cli_env, episodes, run_cli
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 EXPECTED = json.loads((HOSTILE / "expected.json").read_text("utf-8"))
@@ -130,10 +130,8 @@ def test_build_every_short_hostile_article_from_a_folder(tmp_path):
         folder.mkdir()
     for name in SHORT_OK:
         shutil.copy(HOSTILE / name, articles / name)
-    done = subprocess.run(
-        [sys.executable, "-m", "audioguide", "-q", "build", str(articles), "-o", str(out),
-         *ESPEAK], env=cli_env(tmp_path / "cache", TMPDIR=str(tmp)), cwd=work,
-        check=False, capture_output=True, text=True, timeout=DEADLINE_S * 2)
+    done = run_cli(["-q", "build", str(articles), "-o", str(out), *ESPEAK], tmp_path / "cache",
+                   cwd=work, timeout=DEADLINE_S * 2, TMPDIR=str(tmp))
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     for line in done.stderr.splitlines():
@@ -213,15 +211,10 @@ def evil_episode(tmp_path_factory):
     article = root / "evil.md"
     article.write_text(EVIL_ARTICLE, encoding="utf-8")
     out = root / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "audioguide", "-q", "build", str(article), "-o", str(out),
-         *ESPEAK], env=cli_env(root / "cache"), check=False, capture_output=True, text=True,
-        timeout=DEADLINE_S)
+    done = run_cli(["-q", "build", str(article), "-o", str(out), *ESPEAK], root / "cache")
     assert done.returncode == 0, done.stderr
-    feed = subprocess.run(
-        [sys.executable, "-m", "audioguide", "-q", "feed", str(out), "--base-url",
-         "https://example.org/pod", "--title", 'Pod <b>&"'], env=cli_env(root / "cache"),
-        check=False, capture_output=True, text=True, timeout=DEADLINE_S)
+    feed = run_cli(["-q", "feed", str(out), "--base-url", "https://example.org/pod", "--title",
+                    'Pod <b>&"'], root / "cache")
     assert feed.returncode == 0, feed.stderr
     (manifest,) = episodes(out).values()
     return out, out / manifest["slug"], manifest

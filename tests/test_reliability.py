@@ -55,9 +55,10 @@ def cli_env(cache: Path, **extra: str) -> dict:
     return env
 
 
-def run_cli(args: list[str], cache: Path, cwd: Path | None = None, **extra: str):
+def run_cli(args: list[str], cache: Path, cwd: Path | None = None, timeout: float = DEADLINE_S,
+            **extra: str):
     return subprocess.run([sys.executable, "-m", "audioguide", *args], env=cli_env(cache, **extra),
-                          check=False, capture_output=True, text=True, timeout=DEADLINE_S, cwd=cwd)
+                          check=False, capture_output=True, text=True, timeout=timeout, cwd=cwd)
 
 
 def start(args: list[str], cache: Path, script: list[str] | None = None, **extra: str):
