@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..atomic import atomic_open, atomic_write_bytes
+from ..atomic import atomic_open
 from ..errors import OutputError
 
 # Characters XML 1.0 forbids (lxml refuses them) and lone surrogates.
@@ -25,16 +26,23 @@ def clean_title(text: object) -> str:
     return " ".join(_BIDI.sub("", clean_text(text)).split())
 
 
-def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write through a temporary file in the same folder and os.replace; errors as OutputError."""
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+@contextlib.contextmanager
+def _atomic_output(path: Path, mode: str):
+    """atomic_open, its errors as one OutputError line."""
     try:
-        atomic_write_bytes(path, payload)
+        with atomic_open(path, mode) as handle:
+            yield handle
     except OSError as exc:
         raise OutputError(
             f"{path}: cannot write ({exc.strerror}); check the folder, space and rights"
         )
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write through a temporary file in the same folder and os.replace; errors as OutputError."""
+    path = Path(path)
+    with _atomic_output(path, "wb") as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
     return path
 
 
@@ -42,11 +50,6 @@ def write_atomic_parts(path: Path, parts: Iterable[str]) -> Path:
     """write_atomic for text made piece by piece: the pieces go to the file as they come, so a
     long episode's page is never held whole in memory."""
     path = Path(path)
-    try:
-        with atomic_open(path, "w") as handle:
-            handle.writelines(parts)
-    except OSError as exc:
-        raise OutputError(
-            f"{path}: cannot write ({exc.strerror}); check the folder, space and rights"
-        )
+    with _atomic_output(path, "w") as handle:
+        handle.writelines(parts)
     return path
