@@ -192,12 +192,17 @@ def apply_limited_gain(samples, room, gain: float, rate: int, ceiling: float):
     return clamp(out, ceiling)
 
 
+def peak(samples) -> float:
+    """The largest magnitude in `samples` (0 for none), without a clip-sized abs() copy."""
+    return max(float(samples.max()), -float(samples.min())) if len(samples) else 0.0
+
+
 def limit_peaks(samples, rate: int, ceiling: float):
     """A look-ahead peak limiter on one clip: no sample above `ceiling` (linear)."""
     import numpy as np
 
     samples = np.asarray(samples, dtype=np.float32)
-    if samples.size == 0 or max(float(samples.max()), -float(samples.min())) <= ceiling:
+    if peak(samples) <= ceiling:
         return samples
     return apply_limited_gain(samples, peak_room(samples, rate, ceiling), 1.0, rate, ceiling)
 
@@ -230,8 +235,7 @@ class Leveler:
             gain_db = max(-30.0, min(30.0, self.target - loudness))
             self.last_gain_db = gain_db
         gain = 10 ** (gain_db / 20)
-        if samples.size == 0 or max(float(samples.max()), -float(samples.min())) * gain <= (
-                self.ceiling):
+        if peak(samples) * gain <= self.ceiling:
             return clamp(samples * np.float32(gain), self.ceiling)
         room = peak_room(samples, rate, self.ceiling)
         out = apply_limited_gain(samples, room, gain, rate, self.ceiling)
