@@ -96,8 +96,9 @@ def k_weighted(samples, rate: int):
 def block_energies(samples, rate: int):
     """Mean square of the K-weighted signal in each 400 ms gating block (75% overlap).
 
-    Two clip-sized float32 arrays at most (the weighted signal, squared in place): the sums
-    between block edges are taken with reduceat in float64, never a clip-sized cumsum."""
+    Two clip-sized float32 arrays at most (the input and the weighted signal, squared in
+    place): the sums between block edges (100 ms at most) are taken with reduceat and only
+    those few are accumulated in float64, never a clip-sized cumsum."""
     import numpy as np
 
     n = len(samples)

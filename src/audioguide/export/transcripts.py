@@ -6,7 +6,6 @@ lengths, so they agree with the audio.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Sequence
 
@@ -91,6 +90,3 @@ def json_document(cues: Sequence[Cue]) -> dict:
     ]
     return {"version": "1.0.0", "segments": segments}
 
-
-def to_json(cues: Sequence[Cue], chapters: Sequence[Chapter]) -> str:
-    return json.dumps(json_document(cues), ensure_ascii=False, indent=1) + "\n"
