@@ -294,22 +294,21 @@ def test_copied_heading_anchors_are_dropped_but_not_from_names_like_c_sharp():
     assert [s.title for s in read_text(text, "txt").sections] == ["", "Fish"]
 
 
-def test_hash_lines_in_pasted_code_are_comments_not_headings():
-    text = ("Shed Build\n\nHow we built the shed.\n\n# Frame\n\nWe cut the beams first.\n\n"
-            "# cut the beams\nsaw --length 2m\n\n# define BEAMS 4\n\n# Done for today.\n\n"
-            "That was the first weekend.\n")
+@pytest.mark.parametrize(("text", "chapters", "kept"), [
+    # "#" lines in pasted code are comments, not headings
+    (("Shed Build\n\nHow we built the shed.\n\n# Frame\n\nWe cut the beams first.\n\n"
+     "# cut the beams\nsaw --length 2m\n\n# define BEAMS 4\n\n# Done for today.\n\n"
+     "That was the first weekend.\n"), ["", "Frame"], "# define BEAMS 4"),
+    # table rows, program output and repeated fields are not headings
+    (("Bread Log\n\nWhat we baked this week.\n\nDay\tLoaf\nMon\tRye\nTuesday\n\n"
+     "A slow day with one loaf.\n\n   Oven ready\n\npreheated to 250 degrees\n\n"
+     "Status: Baked\n\nThe rye came out well.\n\nStatus: Baked\n\nThe spelt too.\n"),
+     ["", "Tuesday"], "Day | Loaf\nMon | Rye"),
+])
+def test_code_comments_tables_output_and_fields_are_not_headings(text, chapters, kept):
     article = read_text(text, "txt")
-    assert [s.title for s in article.sections] == ["", "Frame"]
-    assert "# define BEAMS 4" in _all_text(article)
-
-
-def test_table_rows_output_and_repeated_fields_are_not_headings():
-    text = ("Bread Log\n\nWhat we baked this week.\n\nDay\tLoaf\nMon\tRye\nTuesday\n\n"
-            "A slow day with one loaf.\n\n   Oven ready\n\npreheated to 250 degrees\n\n"
-            "Status: Baked\n\nThe rye came out well.\n\nStatus: Baked\n\nThe spelt too.\n")
-    article = read_text(text, "txt")
-    assert [s.title for s in article.sections] == ["", "Tuesday"]
-    assert "Day | Loaf\nMon | Rye" in _all_text(article)
+    assert [s.title for s in article.sections] == chapters
+    assert kept in _all_text(article)
 
 
 def test_an_anchored_heading_may_come_right_before_another_heading():
