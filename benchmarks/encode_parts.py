@@ -18,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from audioguide import assemble
+from audioguide import audio
+from audioguide.audio import clips as clip_prep
+from audioguide.audio import dsp
 from audioguide.engines import engine_class
 from audioguide.readers import read_source
 from audioguide.settings import Settings
@@ -56,25 +58,25 @@ def main() -> None:
                 calls[name] = calls.get(name, 0) + 1
         return wrapper
 
-    assemble.clip_loudness = timed("loudness", assemble.clip_loudness)
-    assemble.limit_peaks = timed("limit_peaks", assemble.limit_peaks)
-    assemble.trim_silence = timed("trim_silence", assemble.trim_silence)
+    dsp.clip_loudness = timed("loudness", dsp.clip_loudness)
+    dsp.limit_peaks = timed("limit_peaks", dsp.limit_peaks)
+    clip_prep.trim_silence = timed("trim_silence", clip_prep.trim_silence)
 
-    assemble.warm_up() if hasattr(assemble, "warm_up") else None
-    leveler = assemble.Leveler(settings.target_lufs)
+    audio.warm_up()
+    leveler = audio.Leveler(settings.target_lufs)
     t = time.perf_counter()
-    prepared = [assemble.prepare_clip(c, leveler) for c in clips]
+    prepared = [audio.prepare_clip(c, leveler) for c in clips]
     prepare = time.perf_counter() - t
 
     with tempfile.TemporaryDirectory() as folder:
         rate = prepared[0].rate
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        encoder = assemble.Encoder(Path(folder) / "x.mp3", rate, "mp3", settings.bitrate,
-                                   settings.true_peak)
+        encoder = audio.Encoder(Path(folder) / "x.mp3", rate, "mp3", settings.bitrate,
+                                settings.true_peak)
         for p, u in zip(prepared, utterances):
             encoder.write(p.samples)
-            encoder.write_silence(assemble.pause_samples(u.pause_after, rate))
+            encoder.write_silence(audio.pause_samples(u.pause_after, rate))
         encoder.close()
         encode = time.perf_counter() - t
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

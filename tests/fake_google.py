@@ -18,8 +18,7 @@ Switches, settable at any time (thread-safe enough for tests):
     with FakeGoogle() as fake:
         settings = Settings(gtts_url=fake.url)
 
-The `serve` fixture below can be imported by a test module as `from fake_google import serve`
-and used as `def test_x(serve)`; or write a three-line fixture around `FakeGoogle()`.
+Tests get one per test from the `fake_google` fixture in conftest.py.
 """
 
 from __future__ import annotations
@@ -34,8 +33,6 @@ import time
 import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 PATH = "/_/TranslateWebserverUi/data/batchexecute"
 SECONDS_PER_CHAR = 0.06
@@ -139,7 +136,6 @@ class FakeGoogle:
         self.requests: list[tuple[str, str, object]] = []  # (text, lang, speed) of each POST
         self.counts: Counter = Counter()  # text -> requests for it
         self.statuses: Counter = Counter()
-        self.paths: list[str] = []
         self.in_flight = 0
         self.peak = 0  # most requests being answered at once
         self._tls = tls
@@ -246,7 +242,6 @@ class FakeGoogle:
         with self.lock:
             self.requests.append((text, lang, speed))
             self.counts[text] += 1
-            self.paths.append(handler.path)
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
         try:
@@ -292,9 +287,3 @@ class FakeGoogle:
             with self.lock:
                 self.answered[text] += 1
 
-
-@pytest.fixture
-def serve():
-    """A running FakeGoogle; stopped after the test."""
-    with FakeGoogle() as fake:
-        yield fake

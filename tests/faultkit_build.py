@@ -6,11 +6,12 @@ Faults, chosen by environment variables (none set: the plain command line):
 
     FAULTKIT_HOLD_AFTER_PUTS=K  after K clips are stored in the cache, every later store blocks
                                 forever, so the drill can kill the process at a known point
-    FAULTKIT_HOLD_AT_REPLACE=N  the pipeline's Nth os.replace (publishing the episode) blocks
-                                forever before it happens
+    FAULTKIT_HOLD_AT_REPLACE=N  the Nth os.replace of audioguide.outdir (publishing the
+                                episode) blocks forever before it happens
     FAULTKIT_MARKER=PATH        written (with the hold's name) when a hold starts
-    FAULTKIT_ENOSPC=1           every atomic write fails with ENOSPC (for machines where no
-                                small tmpfs can be mounted)
+    FAULTKIT_ENOSPC=1           every atomic write (audioguide.atomic) fails with ENOSPC as
+                                it is flushed to disk (for machines where no small tmpfs can
+                                be mounted)
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _hold(what: str) -> None:
 
 
 def _install() -> None:
-    from audioguide import atomic, cache, pipeline
+    from audioguide import atomic, cache, outdir
 
     after_puts = os.environ.get("FAULTKIT_HOLD_AFTER_PUTS")
     if after_puts is not None:
@@ -65,19 +66,23 @@ def _install() -> None:
                 _hold(f"at replace {target}: {src} -> {dst}")
             return os.replace(src, dst, *args, **kwargs)
 
-        proxy = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os)
-                                         if not name.startswith("__")})
-        proxy.replace = held_replace
-        pipeline.os = proxy
+        outdir.os = _os_with(replace=held_replace)  # type: ignore[assignment]
 
     if os.environ.get("FAULTKIT_ENOSPC"):
 
-        def full(path, data):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        def full(fd):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        atomic.atomic_write_bytes = full
-        for module in (pipeline, cache):
-            module.atomic_write_bytes = full
+        atomic.os = _os_with(fsync=full)  # type: ignore[assignment]
+
+
+def _os_with(**replaced):
+    """The os module with some functions replaced, for one module of audioguide to use."""
+    proxy = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os)
+                                     if not name.startswith("__")})
+    for name, function in replaced.items():
+        setattr(proxy, name, function)
+    return proxy
 
 
 if __name__ == "__main__":

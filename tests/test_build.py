@@ -57,7 +57,7 @@ def test_ffmpeg_lists_chapters_in_stored_order(built):
     chapters = ffmpeg_chapters(folder / manifest["files"]["audio"])
     assert [c["title"] for c in chapters] == HEADINGS
     # ffmpeg shifts ID3 chapter times by the MP3 encoder delay (about 25 ms): within 50 ms.
-    for read, own in zip(chapters, manifest["chapters"]):
+    for read, own in zip(chapters, manifest["chapters"], strict=True):
         assert abs(read["start_ms"] - own["start_ms"]) <= 50
 
 
@@ -183,7 +183,7 @@ def test_rate_makes_it_shorter_and_m4b_keeps_chapters(built, short_article, tmp_
 def test_interrupted_build_leaves_nothing(short_article, tmp_path, monkeypatch):
     import pytest
 
-    from audioguide import assemble
+    from audioguide import audio as assemble
 
     calls = {"n": 0}
     real = assemble.prepare_clip

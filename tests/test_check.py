@@ -169,7 +169,7 @@ def test_audio_of_another_text_fails_with_the_sentences_and_what_was_heard(
     wrong.mkdir()
     shutil.copy(episode / "short.mp3", wrong / "short.mp3")
     manifest = json.loads((episode / "episode.json").read_text(encoding="utf-8"))
-    for cue, other in zip(manifest["cues"], OTHER_TEXT):
+    for cue, other in zip(manifest["cues"], OTHER_TEXT, strict=False):
         cue["text"] = cue["spoken"] = other
     (wrong / "episode.json").write_text(json.dumps(manifest), encoding="utf-8")
 

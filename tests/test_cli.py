@@ -74,25 +74,6 @@ def test_empty_article(runner, tmp_path):
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
-def test_output_that_is_a_file(runner, tmp_path, short_article):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    line = one_line_error(runner.invoke(cli, ["build", str(short_article), "-o", str(blocker),
-                                              "--engine", "piper"]))
-    assert str(blocker) in line
-
-
-def test_read_only_output(runner, tmp_path, short_article):
-    import os
-
-    if os.geteuid() == 0:
-        pytest.skip("root can write into read-only folders")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    one_line_error(runner.invoke(cli, ["build", str(short_article), "-o", str(folder)]))
-
-
 @pytest.mark.parametrize("args", [["--rate", "3"], ["--bitrate", "32k"], ["--engine", "nope"],
                                   ["--jobs", "0"]])
 def test_bad_options_are_usage_errors(runner, short_article, args):

@@ -48,7 +48,7 @@ def test_feedparser_reads_it(series):
     assert [t.term for t in parsed.feed.tags] == ["Health & Fitness", "Fitness"]
     titles = [entry.title for entry in parsed.entries]
     assert titles == [TRICKY_TITLE, "Back dimples"]  # newest first
-    for entry, slug in zip(parsed.entries, ["salt-pepper", "back-dimples"]):
+    for entry, slug in zip(parsed.entries, ["salt-pepper", "back-dimples"], strict=True):
         manifest = json.loads((series / slug / "episode.json").read_text(encoding="utf-8"))
         size = (series / slug / f"{slug}.mp3").stat().st_size
         assert entry.id == manifest["guid"]

@@ -10,6 +10,7 @@ letter word, 2000 entities, lists 300 deep) only go through `sections`: their bu
 from __future__ import annotations
 
 import html.parser
+import inspect
 import itertools
 import json
 import os
@@ -45,6 +46,13 @@ class Hung(Exception):
     pass
 
 
+def separate_stderr_runner() -> CliRunner:
+    """A CliRunner whose result has .stderr apart: click 8.2 always does, 8.1 when asked."""
+    if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters:
+        return CliRunner(mix_stderr=False)
+    return CliRunner()
+
+
 def invoke(args: list[str], seconds: int = 30):
     """Run the CLI in-process with an alarm: a hang fails the test instead of stalling it."""
 
@@ -54,7 +62,7 @@ def invoke(args: list[str], seconds: int = 30):
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.alarm(seconds)
     try:
-        return CliRunner(mix_stderr=False).invoke(cli, args, catch_exceptions=True)
+        return separate_stderr_runner().invoke(cli, args, catch_exceptions=True)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -75,7 +83,7 @@ def assert_one_error_line(result, naming: str | None = None) -> str:
 def test_the_corpus_is_covered():
     files = {p.name for p in HOSTILE.iterdir() if p.name != "expected.json"}
     assert files == set(EXPECTED) and len(files) >= 25
-    assert LONG <= set(EXPECTED)
+    assert set(EXPECTED) >= LONG
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audioguide.assemble import Leveler, limit_peaks
-from audioguide.loudness import integrated_loudness, sliding_min
+from audioguide.audio.dsp import Leveler, limit_peaks
+from audioguide.audio.loudness import integrated_loudness, sliding_min
 
 
 @pytest.mark.parametrize("rate", [16000, 22050, 24000, 44100])
@@ -57,7 +57,7 @@ def test_leveler_reaches_the_target():
 
 
 def test_limiter_in_chunks_equals_the_limiter_in_one_piece(monkeypatch):
-    from audioguide import assemble
+    from audioguide.audio import dsp as assemble
 
     rng = np.random.default_rng(5)
     n = 22050 * 9  # several chunks, peaks right at and across chunk edges

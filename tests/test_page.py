@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from lxml import html as lxml_html
 
+from audioguide.manifest import Manifest
 from audioguide.publish.page import (
     episode_page_html,
     html_lang,
@@ -24,11 +25,11 @@ def manifest():
 
 
 def test_page_golden(manifest):
-    assert_golden("episode.html", episode_page_html(manifest))
+    assert_golden("episode.html", episode_page_html(Manifest.from_json(manifest)))
 
 
 def test_article_text_never_becomes_markup(manifest):
-    page = episode_page_html(manifest)
+    page = episode_page_html(Manifest.from_json(manifest))
     assert "<script>alert(1)" not in page
     assert page.count("<script>") == 1  # the player's own
     tree = lxml_html.fromstring(page)
@@ -40,7 +41,7 @@ def test_article_text_never_becomes_markup(manifest):
 
 
 def test_player_structure(manifest):
-    tree = lxml_html.fromstring(episode_page_html(manifest))
+    tree = lxml_html.fromstring(episode_page_html(Manifest.from_json(manifest)))
     assert tree.get("lang") == "en"
     audio = tree.get_element_by_id("audio")
     assert audio.get("src") == "salt-pepper.mp3"
@@ -68,7 +69,7 @@ def _sha(text: str) -> str:
 
 
 def test_csp_allows_exactly_the_inline_blocks(manifest):
-    tree = lxml_html.fromstring(episode_page_html(manifest))
+    tree = lxml_html.fromstring(episode_page_html(Manifest.from_json(manifest)))
     csp = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["default-src"] == "'none'"
@@ -80,15 +81,16 @@ def test_csp_allows_exactly_the_inline_blocks(manifest):
 
 
 def test_write_episode_page(tmp_path, manifest):
-    path = write_episode_page(tmp_path, manifest)
+    path = write_episode_page(tmp_path, Manifest.from_json(manifest))
     assert path == tmp_path / "index.html"
-    assert path.read_text(encoding="utf-8") == episode_page_html(manifest)
+    assert path.read_text(encoding="utf-8") == episode_page_html(Manifest.from_json(manifest))
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
 
 
 def test_paragraphs_without_paragraph_marks(manifest):
     cues = [{k: v for k, v in cue.items() if k != "paragraph_end"} for cue in manifest["cues"]]
-    tree = lxml_html.fromstring(transcript_html(manifest["chapters"], cues))
+    typed = Manifest.from_json({**manifest, "cues": cues})
+    tree = lxml_html.fromstring(transcript_html(typed.chapters, typed.cues))
     assert len(tree.xpath("//li")) == 2
     assert len(tree.xpath("//*[@data-start]")) == len(cues)
 
@@ -118,7 +120,7 @@ def test_local_href_quotes():
 
 def test_rtl_page_and_bidi_controls(manifest):
     manifest = {**manifest, "lang": "ar", "title": "\u202eabc"}
-    tree = lxml_html.fromstring(episode_page_html(manifest))
+    tree = lxml_html.fromstring(episode_page_html(Manifest.from_json(manifest)))
     assert (tree.get("lang"), tree.get("dir")) == ("ar", "rtl")
     assert tree.findtext(".//h1") == "abc"
 
@@ -128,7 +130,7 @@ def test_page_chapters_agree_with_chapters_json(manifest):
 
     from audioguide.publish.chapters import chapters_json
 
-    tree = lxml_html.fromstring(episode_page_html(manifest))
+    tree = lxml_html.fromstring(episode_page_html(Manifest.from_json(manifest)))
     document = json.loads(chapters_json(manifest["chapters"], manifest["title"]))
     seeks = [float(s) for s in tree.xpath("//button/@data-seek")]
     assert seeks == [c["startTime"] for c in document["chapters"]]

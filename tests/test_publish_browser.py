@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import re
 import threading
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from audioguide.manifest import Manifest
 from audioguide.publish.feed import write_feed
 from audioguide.publish.page import write_episode_page
 from audioguide.settings import FeedSettings
@@ -73,8 +73,7 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     for folder in make_series(root):
-        manifest = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
-        write_episode_page(folder, manifest)
+        write_episode_page(folder, Manifest.read(folder))
     write_feed(root, FeedSettings(title="Health & <Body>", base_url="https://example.org/pod"))
     handler = functools.partial(RangeHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

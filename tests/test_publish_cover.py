@@ -12,7 +12,8 @@ from audioguide.publish.cover import make_cover
     "title",
     [
         "Back dimples: what they are & how to get them",
-        "\u0645\u0627 \u0647\u064a \u063a\u0645\u0627\u0632\u0627\u062a \u0627\u0644\u0638\u0647\u0631",
+        "\u0645\u0627 \u0647\u064a \u063a\u0645\u0627\u0632\u0627\u062a "
+        "\u0627\u0644\u0638\u0647\u0631",
         "\u80cc\u90e8\u9152\u7a9d\u662f\u4ec0\u4e48 \U0001f600",
         "\U0001f600\U0001f680",
         "",

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from audioguide.publish._files import clean_title
+from audioguide.manifest import Manifest, SeriesEpisode
 from audioguide.publish.feed import feed_xml
+from audioguide.publish.markup import clean_title
 from audioguide.publish.page import episode_page_html
 from audioguide.settings import FeedSettings
 from test_publish_support import manifest_for
@@ -28,7 +29,7 @@ TEXT = st.text(
 def test_any_text_stays_text(title, cue):
     manifest = manifest_for("ep", title, None, "2026-11-25T08:30:00+00:00", 4)
     manifest["cues"][1]["text"] = cue
-    tree = lxml_html.fromstring(episode_page_html(manifest))
+    tree = lxml_html.fromstring(episode_page_html(Manifest.from_json(manifest)))
     assert tree.xpath("string(//h1)") == (clean_title(title) or "Untitled")
     assert len(tree.xpath("//script")) == 1
     assert len(tree.xpath("//*[@id='transcript']//*[@data-start]")) == len(manifest["cues"])
@@ -36,7 +37,8 @@ def test_any_text_stays_text(title, cue):
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "ep").mkdir()
         (Path(folder) / "ep" / "ep.mp3").write_bytes(b"abcd")
-        manifest["published"] = datetime(2026, 11, 25, tzinfo=timezone.utc)
+        episode = SeriesEpisode(Manifest.from_json(manifest), "ep",
+                                datetime(2026, 11, 25, tzinfo=timezone.utc))
         settings_ = FeedSettings(title=title, base_url="https://example.org")
-        root = etree.fromstring(feed_xml(settings_, [manifest], Path(folder), "https://x/c.png"))
+        root = etree.fromstring(feed_xml(settings_, [episode], Path(folder), "https://x/c.png"))
     assert root.findtext("channel/item/title") == (clean_title(title) or "ep")

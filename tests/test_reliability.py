@@ -7,6 +7,7 @@ none, and the next run resumes from the cache, synthesizing only what was missin
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -86,10 +87,8 @@ def kill_hard(proc: subprocess.Popen) -> None:
     proc.kill()
     proc.wait(timeout=DEADLINE_S)
     for pid in session_members(proc.pid):  # they hold our pipes open: end them first
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     proc.communicate(timeout=DEADLINE_S)
 
 
@@ -232,7 +231,7 @@ def test_kill9_while_synthesizing_then_resume(tmp_path, reference):
     assert chapter_rows(uninterrupted["chapters"]) == chapter_rows(manifest["chapters"])
     # Against a fresh synthesis (piper varies a little from run to run): same titles, close times.
     assert [c["title"] for c in manifest["chapters"]] == [c["title"] for c in ref["chapters"]]
-    for mine, theirs in zip(manifest["chapters"], ref["chapters"]):
+    for mine, theirs in zip(manifest["chapters"], ref["chapters"], strict=True):
         assert abs(mine["end_ms"] - theirs["end_ms"]) <= 0.1 * theirs["end_ms"]
 
 
@@ -362,9 +361,14 @@ def small_disk(tmp_path):
         subprocess.run(["umount", str(mount)], check=False, capture_output=True)
 
 
-def test_full_disk_one_line_exit_1_earlier_episode_intact(tmp_path, reference, small_disk):
+@pytest.mark.parametrize("fault", ["tmpfs", "faultkit"])
+def test_full_disk_one_line_exit_1_earlier_episode_intact(tmp_path, reference, small_disk, fault):
+    """A real full tmpfs where one can be mounted; and everywhere, every atomic write failing
+    with ENOSPC as it is flushed (faultkit), so both paths are exercised."""
+    if fault == "tmpfs" and small_disk is None:
+        pytest.skip("no tmpfs can be mounted here (the faultkit case still runs)")
     cache = copy_cache(reference, tmp_path)
-    out = (small_disk or tmp_path) / "out"
+    out = (small_disk if fault == "tmpfs" else tmp_path) / "out"
     article = tmp_path / "seedlings.txt"
     article.write_text(SHORT_ARTICLE, encoding="utf-8")
     first = run_cli(["-q", "build", str(article), "-o", str(out), *PIPER], cache)
@@ -374,9 +378,9 @@ def test_full_disk_one_line_exit_1_earlier_episode_intact(tmp_path, reference, s
 
     article.write_text(SHORT_ARTICLE.replace("wait a day.", "wait two days."), encoding="utf-8")
     args = ["-q", "build", str(article), "-o", str(out), *PIPER]
-    if small_disk is None:  # no tmpfs here: every atomic write fails with ENOSPC instead
-        done = subprocess.run([sys.executable, str(FAULTKIT), *args], check=False, capture_output=True,
-                              text=True, timeout=DEADLINE_S,
+    if fault == "faultkit":
+        done = subprocess.run([sys.executable, str(FAULTKIT), *args], check=False,
+                              capture_output=True, text=True, timeout=DEADLINE_S,
                               env=cli_env(cache, FAULTKIT_ENOSPC="1"))
     else:
         done = run_cli(args, cache)
@@ -384,6 +388,7 @@ def test_full_disk_one_line_exit_1_earlier_episode_intact(tmp_path, reference, s
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("audioguide: error: "), done.stderr
     assert "space" in lines[0] or "full" in lines[0]
+    assert str(out) in lines[0], "the line names the folder"
     (after,) = episodes(out).values()
     assert after["fingerprint"] == before["fingerprint"]
     assert digest(out / after["slug"] / after["files"]["audio"]) == audio_before

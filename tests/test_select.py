@@ -21,15 +21,8 @@ from audioguide.engines.select import (
 )
 from audioguide.errors import EngineUnavailable, SettingsError
 from audioguide.settings import Settings
-from fake_google import FakeGoogle
 
 needs_espeak = pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
-
-
-@pytest.fixture
-def fake_google():
-    with FakeGoogle() as fake:
-        yield fake
 
 
 def closed_port_url() -> str:
@@ -97,10 +90,12 @@ def test_explicit_engine_that_is_missing(monkeypatch):
 # -- auto ------------------------------------------------------------------------------------
 def test_auto_picks_gtts_when_google_answers(fake_google):
     statuses = []
-    engine, reason = choose_engine(Settings(gtts_url=fake_google.url), "en", statuses.append)
+    engine, reason = choose_engine(Settings(gtts_url=fake_google.url), "en",
+                                   on_status=statuses.append)
     assert isinstance(engine, GTTSEngine)
     assert reason.startswith("engine: gtts (Google answered in ")
-    assert fake_google.total == 1 and statuses
+    assert fake_google.total == 1
+    assert statuses == ["checking whether Google Translate answers..."]
 
 
 def test_auto_picks_piper_when_google_is_unreachable():

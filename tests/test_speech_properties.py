@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audioguide import speech_data
 from audioguide.errors import SourceError
 from audioguide.models import ITEM, PARAGRAPH, Article, Block, Section
 from audioguide.settings import Settings
 from audioguide.speech import MAX_SPOKEN_CHARS, plan, split_sentences, spoken_form
+from audioguide.speech import data as speech_data
 
 # Words, punctuation and the things the steps look for, mixed with any text at all.
 PIECES = st.sampled_from(

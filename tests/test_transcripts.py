@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.assemble import build_timeline
+from audioguide.audio import build_timeline
 from audioguide.export import transcripts
 from audioguide.models import Utterance
 
@@ -54,9 +54,9 @@ def test_txt(timeline):
 
 def test_json(timeline, tmp_path):
     # what a build writes (export/write.py): streamed to the file, the golden text byte for byte
-    from audioguide.atomic import atomic_write_json
+    from audioguide.atomic import write_json
 
-    atomic_write_json(tmp_path / "t.json", transcripts.json_document(timeline.cues), newline=True)
+    write_json(tmp_path / "t.json", transcripts.json_document(timeline.cues), newline=True)
     check_golden("tide-pools.json", (tmp_path / "t.json").read_text(encoding="utf-8"))
     assert [p.name for p in tmp_path.iterdir()] == ["t.json"], "no temporary file left"
 

@@ -1,7 +1,5 @@
 """audioguide: turn written articles into accessible, chaptered podcast episodes."""
 
-__version__ = "0.1.0"
-
 from .errors import (
     AudioguideError,
     EngineError,
@@ -14,6 +12,7 @@ from .errors import (
 )
 from .models import Article, Block, Chapter, Clip, Cue, EpisodeResult, Section, Timeline, Utterance
 from .settings import Settings
+from .version import __version__
 
 
 def build_episodes(sources, settings=None, reporter=None):

@@ -11,6 +11,7 @@ entry's mtime, so pruning drops the least recently used entries first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_write_bytes
+from .atomic import atomic_open
 from .models import Clip
 
 MAGIC = b"AGC1"
@@ -77,7 +78,6 @@ class ClipCache:
         self.enabled = enabled
         self.writable = enabled
         self.warn = warn or (lambda message: None)
-        self.corrupt = 0
 
     def _path(self, key: str) -> Path:
         return self.root / "clips" / key[:2] / (key + SUFFIX)
@@ -88,23 +88,16 @@ class ClipCache:
         path = self._path(key)
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError:
+        except OSError:  # missing (the usual miss) or unreadable
             return None
         clip = decode_entry(data)
         if clip is None:
-            self.corrupt += 1
             self.warn(f"cache entry {path.name} is corrupt; synthesizing that sentence again")
-            try:
+            with contextlib.suppress(OSError):
                 path.unlink()
-            except OSError:
-                pass
             return None
-        try:
+        with contextlib.suppress(OSError):
             os.utime(path)
-        except OSError:
-            pass
         return clip
 
     def has(self, key: str) -> bool:
@@ -116,7 +109,8 @@ class ClipCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, encode_entry(clip))
+            with atomic_open(path, "wb") as handle:
+                handle.write(encode_entry(clip))
         except OSError as exc:
             self.writable = False
             self.warn(f"cache folder {self.root} is not writable ({exc.strerror}); "

@@ -7,7 +7,6 @@ spoken words of the cues <--align--> heard words  ->  missed share per episode, 
 from __future__ import annotations
 
 import difflib
-import json
 import logging
 import os
 import re
@@ -19,6 +18,7 @@ from typing import NamedTuple
 
 from .errors import AudioguideError
 from .ffmpeg import run_ffmpeg
+from .manifest import MANIFEST_FILE, CueRecord, Manifest, ManifestError, ManifestMissing
 
 log = logging.getLogger(__name__)
 
@@ -170,24 +170,20 @@ class HeardWord:
     end_ms: float
 
 
-def load_manifest(episode_dir: Path) -> tuple[dict, Path]:
+def load_manifest(episode_dir: Path) -> tuple[Manifest, Path]:
     episode_dir = Path(episode_dir)
     not_episode = f"{episode_dir} is not an episode folder: build one with `audioguide build`"
-    manifest_path = episode_dir / "episode.json"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CheckError(f"{not_episode} (no episode.json)") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckError(f"{manifest_path} cannot be read ({exc}): rebuild the episode") from None
-    if not isinstance(manifest, dict):
-        raise CheckError(f"{manifest_path} is not an episode manifest: rebuild the episode")
-    audio_name = (manifest.get("files") or {}).get("audio")
-    audio_path = episode_dir / audio_name if audio_name else None
+        manifest = Manifest.read(episode_dir)
+    except ManifestMissing:
+        raise CheckError(f"{not_episode} (no {MANIFEST_FILE})") from None
+    except ManifestError as exc:
+        raise CheckError(str(exc)) from None
+    audio_path = episode_dir / manifest.files.audio if manifest.files.audio else None
     if audio_path is None or not audio_path.is_file():
         raise CheckError(f"{not_episode} (its audio file is missing)")
-    if not manifest.get("cues"):
-        raise CheckError(f"{manifest_path} lists no cues: rebuild the episode")
+    if not manifest.cues:
+        raise CheckError(f"{episode_dir / MANIFEST_FILE} lists no cues: rebuild the episode")
     return manifest, audio_path
 
 
@@ -295,25 +291,25 @@ def transcribe(
 
 
 def score(
-    manifest: dict, heard: Sequence[HeardWord]
+    manifest: Manifest, heard: Sequence[HeardWord]
 ) -> tuple[float, list[SectionScore], list[WorstSentence], tuple[tuple[str, ...], ...], int]:
     """Align the heard words with the spoken words of the cues; shares per episode, section, cue."""
-    cues = manifest.get("cues") or []
+    cues = manifest.cues
     spoken: list[str] = []
     owner: list[int] = []  # cue index of every spoken word
     for index, cue in enumerate(cues):
-        words = normalize_words(cue.get("spoken") or cue.get("text") or "")
+        words = normalize_words(cue.spoken or cue.text)
         spoken.extend(words)
         owner.extend([index] * len(words))
 
     heard_normal: list[str] = []
-    for word in heard:
-        heard_normal.extend(normalize_words(word.word))
+    for heard_word in heard:
+        heard_normal.extend(normalize_words(heard_word.word))
     flags = matched_flags(spoken, heard_normal)
 
     cue_total = [0] * len(cues)
     cue_missed: list[list[str]] = [[] for _ in cues]
-    for word, cue_index, matched in zip(spoken, owner, flags):
+    for word, cue_index, matched in zip(spoken, owner, flags, strict=True):
         cue_total[cue_index] += 1
         if not matched:
             cue_missed[cue_index].append(word)
@@ -321,17 +317,17 @@ def score(
     total = len(spoken)
     missed = sum(len(m) for m in cue_missed) / total if total else 0.0
 
-    chapters = manifest.get("chapters") or []
+    chapters = manifest.chapters
     section_total = [0] * len(chapters)
     section_missed = [0] * len(chapters)
     for index, cue in enumerate(cues):
-        section = cue.get("section", 0)
-        if isinstance(section, int) and 0 <= section < len(chapters):
+        section = cue.section
+        if 0 <= section < len(chapters):
             section_total[section] += cue_total[index]
             section_missed[section] += len(cue_missed[index])
     sections = [
         SectionScore(
-            chapter.get("title", ""),
+            chapter.title,
             section_missed[i] / section_total[i] if section_total[i] else 0.0,
         )
         for i, chapter in enumerate(chapters)
@@ -343,7 +339,7 @@ def score(
     )[:WORST_LIMIT]
     worst = [
         WorstSentence(
-            cues[i].get("text") or cues[i].get("spoken") or "",
+            cues[i].text or cues[i].spoken,
             heard_during(cues[i], heard),
             len(cue_missed[i]) / cue_total[i],
         )
@@ -353,9 +349,9 @@ def score(
     return missed, sections, worst, missed_words, total
 
 
-def heard_during(cue: dict, heard: Sequence[HeardWord]) -> str:
+def heard_during(cue: CueRecord, heard: Sequence[HeardWord]) -> str:
     """The recognized words whose middle falls inside the cue's time span."""
-    start, end = cue.get("start_ms", 0), cue.get("end_ms", 0)
+    start, end = cue.start_ms, cue.end_ms
     words = [w.word for w in heard if start <= (w.start_ms + w.end_ms) / 2 < end]
     return " ".join(words)
 
@@ -373,7 +369,7 @@ def check_episode(
     `whisper` lets a caller reuse a loaded WhisperModel (tests, several episodes in a row).
     """
     manifest, audio_path = load_manifest(Path(episode_dir))
-    lang = str(manifest.get("lang") or (manifest.get("settings") or {}).get("lang") or "en")
+    lang = manifest.lang or manifest.settings.lang or "en"
     lang = lang.split("-")[0].split("_")[0].lower()
     notes: list[str] = []
     if whisper is None:

@@ -11,24 +11,65 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import __version__
-from .errors import AudioguideError
+from .atomic import write_problem
+from .errors import AudioguideError, OutputError
 from .settings import ENGINES, FORMATS, Settings, load_file, validate
+from .version import __version__
 
 
 class Context:
-    def __init__(self, quiet: bool, debug: bool, config: Path | None):
-        self.quiet = quiet
-        self.debug = debug
-        self.config = config
+    """The options every command takes, before or after the command's name."""
+
+    def __init__(self) -> None:
+        self.quiet = False
+        self.debug = False
+        self.config: Path | None = None
+        self.warnings: list[str] = []  # shown when the command succeeds (see warn_printer)
 
     def settings(self, **options) -> Settings:
         base = load_file(self.config)
         given = {k: v for k, v in options.items() if v is not None}
         return validate(base.with_(**given))
+
+
+def configure_logging(debug: bool) -> None:
+    """Other libraries' logging (trafilatura, faster-whisper...) stays silent unless --debug;
+    audioguide's own warnings are shown."""
+    logging.basicConfig(format="%(name)s: %(message)s", force=True,
+                        level=logging.DEBUG if debug else logging.CRITICAL)
+    logging.getLogger("audioguide").setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def _context(ctx: click.Context) -> Context:
+    return ctx.ensure_object(Context)
+
+
+def _remember(name: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value:  # a flag that is set, or a path: given here (group or command)
+            setattr(_context(ctx), name, value)
+            if name == "debug":
+                configure_logging(True)
+        return value
+
+    return callback
+
+
+def common_options(function):
+    """--quiet/-q, --debug and --config: accepted before the command and after it."""
+    function = click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+                            expose_value=False, callback=_remember("config"),
+                            help="Settings file (default: ./audioguide.toml).")(function)
+    function = click.option("--debug", is_flag=True, expose_value=False,
+                            callback=_remember("debug"),
+                            help="Show tracebacks and ffmpeg commands.")(function)
+    return click.option("--quiet", "-q", is_flag=True, expose_value=False,
+                        callback=_remember("quiet"),
+                        help="No progress bar or status lines.")(function)
 
 
 def fail(ctx: Context, exc: BaseException) -> None:
@@ -41,47 +82,47 @@ def fail(ctx: Context, exc: BaseException) -> None:
 
 
 class Guarded(click.Group):
-    """Turns library errors into one line and Ctrl-C into exit 130, for every command."""
+    """Turns library errors into one line and Ctrl-C into exit 130, for every command; shows
+    the warnings of a command that succeeded (one that failed says one line only)."""
 
     def invoke(self, ctx):
+        obj = _context(ctx)
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except AudioguideError as exc:
-            fail(ctx.obj or Context(False, False, None), exc)
+            fail(obj, exc)
         except KeyboardInterrupt:
             click.echo("audioguide: interrupted; nothing was half-written, run it again to "
                        "resume", err=True)
             sys.exit(130)
         except OSError as exc:
-            obj = ctx.obj or Context(False, False, None)
             if obj.debug:
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"audioguide: error: {where}{exc.strerror or exc}", err=True)
-            sys.exit(1)
+            fail(obj, OutputError(write_problem(Path(exc.filename or "."), exc)
+                                  if exc.filename else str(exc.strerror or exc)))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: still one line, never a traceback (--debug shows it)
-            if (ctx.obj or Context(False, False, None)).debug:
+            if obj.debug:
                 raise
             message = " ".join(str(exc).split())[:200]
             click.echo(f"audioguide: error: unexpected {type(exc).__name__}: {message} (run "
                        "again with --debug and report the traceback)", err=True)
             sys.exit(1)
+        for warning in obj.warnings:
+            click.echo(f"audioguide: warning: {warning}", err=True)
+        return result
 
 
 @click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="audioguide")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or status lines.")
-@click.option("--debug", is_flag=True, help="Show tracebacks and ffmpeg commands.")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Settings file (default: ./audioguide.toml).")
+@common_options
 @click.pass_context
-def cli(ctx, quiet, debug, config):
-    """Turn written articles into accessible, chaptered podcast episodes."""
-    ctx.obj = Context(quiet, debug, config)
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="%(name)s: %(message)s")
+def cli(ctx):
+    """Turn written articles into accessible, chaptered podcast episodes.
+
+    --quiet, --debug and --config go before or after the command."""
+    configure_logging(_context(ctx).debug)
 
 
 def status_printer(ctx: Context):
@@ -92,8 +133,9 @@ def status_printer(ctx: Context):
     return status
 
 
-def warn_printer(message: str) -> None:
-    click.echo(f"audioguide: warning: {message}", err=True)
+def warn_printer(ctx: Context):
+    """Warnings wait until the command succeeds: a build that fails anyway says one line."""
+    return ctx.warnings.append
 
 
 class ProgressBar:
@@ -101,7 +143,7 @@ class ProgressBar:
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.bar = None
+        self.bar: Any = None
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
@@ -128,6 +170,7 @@ def minutes(ms: int) -> str:
 
 
 @cli.command()
+@common_options
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
               help="Output folder (default: audio_out).")
@@ -167,7 +210,7 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
         format=fmt, intro=intro, outro=outro, lexicon=lexicon, image=image,
     )
     bar = ProgressBar(enabled=not ctx.quiet and sys.stderr.isatty())
-    reporter = Reporter(status=status_printer(ctx), warn=warn_printer, progress=bar)
+    reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx), progress=bar)
     try:
         results = build_episodes(list(sources), settings, reporter)
     finally:
@@ -180,12 +223,20 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
             f"{state} {result.audio_path}  {minutes(result.duration_ms)}, "
             f"{len(result.chapters)} chapters, {result.engine} ({result.voice}); "
             f"sentences: {result.synthesized} synthesized, {result.cached} from cache"
-            + (f"; {result.loudness['integrated_lufs']:.1f} LUFS, "
-               f"{result.loudness['true_peak_dbtp']:.1f} dBTP" if result.loudness else "")
+            + loudness_summary(result.loudness)
         )
 
 
+def loudness_summary(loudness: dict) -> str:
+    """"; -16.0 LUFS, -1.5 dBTP", or what could not be measured and why."""
+    lufs, peak = loudness.get("integrated_lufs"), loudness.get("true_peak_dbtp")
+    if lufs is None or peak is None:
+        return f"; loudness not measured ({loudness.get('reason') or 'no figure'})"
+    return f"; {lufs:.1f} LUFS, {peak:.1f} dBTP"
+
+
 @cli.command()
+@common_options
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
 @click.pass_obj
@@ -211,6 +262,7 @@ def sections(ctx: Context, source, as_json):
 
 
 @cli.command()
+@common_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def voices(ctx: Context, as_json):
@@ -223,6 +275,7 @@ def voices(ctx: Context, as_json):
 
 
 @cli.command()
+@common_options
 @click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
 @click.option("--base-url", help="Where the folder will be served (https://...).")
 @click.option("--title", help="Podcast title.")
@@ -253,6 +306,7 @@ def feed(ctx: Context, folder, base_url, title, author, description, image, cate
 
 
 @cli.command()
+@common_options
 @click.argument("episode", type=click.Path(path_type=Path))
 @click.option("--model", default="tiny", show_default=True,
               help="faster-whisper model name or model folder.")
@@ -272,6 +326,7 @@ def check(ctx: Context, episode, model, max_missed, as_json):
 
 
 @cli.group()
+@common_options
 def cache():
     """The clip cache: info, prune, clear."""
 
@@ -284,6 +339,7 @@ def _cache(ctx: Context):
 
 
 @cache.command("info")
+@common_options
 @click.pass_obj
 def cache_info(ctx: Context):
     """Where the cache is, how many clips and how much space."""
@@ -294,6 +350,7 @@ def cache_info(ctx: Context):
 
 
 @cache.command("prune")
+@common_options
 @click.option("--max-mb", type=int, help="Keep at most this many MB (default: the setting).")
 @click.pass_obj
 def cache_prune(ctx: Context, max_mb):
@@ -305,6 +362,7 @@ def cache_prune(ctx: Context, max_mb):
 
 
 @cache.command("clear")
+@common_options
 @click.pass_obj
 def cache_clear(ctx: Context):
     """Remove every clip."""

@@ -27,17 +27,19 @@ def ffmpeg_exe() -> str:
         import imageio_ffmpeg
 
         return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
-        raise FFmpegError("ffmpeg not found: install it or `pip install imageio-ffmpeg`")
+    except (ImportError, RuntimeError) as exc:
+        raise FFmpegError("ffmpeg not found: install it or `pip install imageio-ffmpeg`") from exc
 
 
 def last_line(stderr: bytes) -> str:
+    """The last non-blank line of ffmpeg's stderr: its error message."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line]
     return lines[-1] if lines else "no message"
 
 
 def command(args: Sequence[str]) -> list[str]:
+    """The full ffmpeg command line: quiet (errors only) and never reading stdin."""
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
 
 
@@ -50,7 +52,7 @@ def run_ffmpeg(args: Sequence[str], input: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(cmd, input=input, capture_output=True, check=False)
     except OSError as exc:
-        raise FFmpegError(f"cannot run ffmpeg ({cmd[0]}): {exc}")
+        raise FFmpegError(f"cannot run ffmpeg ({cmd[0]}): {exc}") from exc
     if done.returncode != 0:
         raise FFmpegError(f"ffmpeg failed: {last_line(done.stderr)}")
     return done.stdout

@@ -6,23 +6,71 @@ source --read--> Article --speech--> Utterance --engine--> Clip --assemble--> Ti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
 
-# Kinds of Block inside a section.
-PARAGRAPH = "paragraph"
-ITEM = "item"  # one list item; Block.level is its nesting depth (0 = top level)
-QUESTION = "question"  # an FAQ question (spoken as a question, with a pause after)
-QUOTE = "quote"
-CODE = "code"  # shown in the transcript, not spelled out: Block.spoken holds a short note
-TABLE = "table"  # Block.spoken holds the table read row by row
-SUBHEADING = "subheading"  # a heading below chapter level: stays inside its chapter
-LEADIN = "leadin"  # the line that introduces a list ("Exercises for the core:")
+
+class StrEnum(str, Enum):
+    """enum.StrEnum for Python 3.10: members are their string values (JSON, f-strings, ==)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class BlockKind(StrEnum):
+    """Kinds of Block inside a section."""
+
+    PARAGRAPH = "paragraph"
+    ITEM = "item"  # one list item; Block.level is its nesting depth (0 = top level)
+    QUESTION = "question"  # an FAQ question (spoken as a question, with a pause after)
+    QUOTE = "quote"
+    CODE = "code"  # shown in the transcript, not spelled out: Block.spoken holds a short note
+    TABLE = "table"  # Block.spoken holds the table read row by row
+    SUBHEADING = "subheading"  # a heading below chapter level: stays inside its chapter
+    LEADIN = "leadin"  # the line that introduces a list ("Exercises for the core:")
+
+
+class CueKind(StrEnum):
+    """Kinds of Utterance and Cue: what the transcript and the page do with each."""
+
+    INTRO = "intro"  # the episode's opening announcement
+    HEADING = "heading"  # a chapter's title
+    SENTENCE = "sentence"
+    ITEM = "item"  # a list item
+    QUESTION = "question"  # an FAQ question
+
+
+class EngineName(StrEnum):
+    AUTO = "auto"
+    GTTS = "gtts"
+    PIPER = "piper"
+    ESPEAK = "espeak"
+
+
+class AudioFormat(StrEnum):
+    MP3 = "mp3"
+    M4B = "m4b"
+
+
+# The module-level names the readers use.
+PARAGRAPH = BlockKind.PARAGRAPH
+ITEM = BlockKind.ITEM
+QUESTION = BlockKind.QUESTION
+QUOTE = BlockKind.QUOTE
+CODE = BlockKind.CODE
+TABLE = BlockKind.TABLE
+SUBHEADING = BlockKind.SUBHEADING
+LEADIN = BlockKind.LEADIN
 
 
 @dataclass(frozen=True)
 class Block:
     """One unit of body text: a paragraph, a list item, an FAQ question..."""
 
-    kind: str
+    kind: BlockKind
     text: str  # the original text, as shown in the transcript
     level: int = 0
     spoken: str | None = None  # what to say instead of `text` (code, tables); None: derive it
@@ -60,7 +108,7 @@ class Utterance:
     spoken: str  # the text the engine says
     pause_after: int  # milliseconds of silence after it
     section: int  # index into the episode's chapters
-    kind: str = "sentence"  # "intro" | "heading" | "sentence" | "item" | "question" | "outro"
+    kind: CueKind = CueKind.SENTENCE
     paragraph_end: bool = False  # last sentence of a block: the .txt transcript breaks here
 
 
@@ -77,8 +125,25 @@ class Cue:
     end_ms: int
     text: str  # the shown text
     section: int
-    kind: str = "sentence"
+    kind: CueKind = CueKind.SENTENCE
     paragraph_end: bool = False
+
+
+class TimedText(Protocol):
+    """What the transcripts need of a cue: models.Cue and manifest.CueRecord both have it."""
+
+    @property
+    def start_ms(self) -> int: ...
+    @property
+    def end_ms(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def section(self) -> int: ...
+    @property
+    def kind(self) -> CueKind: ...
+    @property
+    def paragraph_end(self) -> bool: ...
 
 
 @dataclass(frozen=True)

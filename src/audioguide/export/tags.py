@@ -74,6 +74,7 @@ def chapter_frames(chapters: Sequence[Chapter]) -> list:
     ids = [f"chp{n}" for n in range(len(chapters))]
     groups = [ids[i:i + MAX_CTOC_ENTRIES] for i in range(0, len(ids), MAX_CTOC_ENTRIES)]
     title = [TIT2(encoding=3, text=["Chapters"])]
+    frames: list
     if len(groups) <= 1:
         frames = [CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                        child_element_ids=ids, sub_frames=title)]
@@ -81,12 +82,12 @@ def chapter_frames(chapters: Sequence[Chapter]) -> list:
         children = [f"toc{n}" for n in range(len(groups))]
         frames = [CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                        child_element_ids=children, sub_frames=title)]
-        for n, (child, group) in enumerate(zip(children, groups)):
+        for n, (child, group) in enumerate(zip(children, groups, strict=True)):
             first = n * MAX_CTOC_ENTRIES + 1
             label = TIT2(encoding=3, text=[f"Chapters {first}-{first + len(group) - 1}"])
             frames.append(CTOC(element_id=child, flags=CTOCFlags.ORDERED,
                                child_element_ids=group, sub_frames=[label]))
-    for element_id, chapter in zip(ids, chapters):
+    for element_id, chapter in zip(ids, chapters, strict=True):
         frames.append(
             CHAP(element_id=element_id, start_time=chapter.start_ms, end_time=chapter.end_ms,
                  start_offset=NO_OFFSET, end_offset=NO_OFFSET,

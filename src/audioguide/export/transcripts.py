@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from ..models import Chapter, Cue
+from ..models import Chapter, TimedText
 
 LINE_WIDTH = 42  # characters per caption line (the usual subtitle guideline)
 
@@ -30,7 +30,7 @@ def vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_vtt(cues: Sequence[Cue]) -> str:
+def to_vtt(cues: Sequence[TimedText]) -> str:
     blocks = ["WEBVTT"]
     for n, cue in enumerate(cues, 1):
         # "-->" inside a cue would end its timing line: the escape of ">" prevents it.
@@ -39,7 +39,7 @@ def to_vtt(cues: Sequence[Cue]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def to_srt(cues: Sequence[Cue]) -> str:
+def to_srt(cues: Sequence[TimedText]) -> str:
     blocks = []
     for n, cue in enumerate(cues, 1):
         lines = "\n".join(caption_lines(cue.text))
@@ -47,7 +47,7 @@ def to_srt(cues: Sequence[Cue]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def to_text(title: str, byline: str, chapters: Sequence[Chapter], cues: Sequence[Cue]) -> str:
+def to_text(title: str, byline: str, chapters: Sequence[Chapter], cues: Sequence[TimedText]) -> str:
     """Headings and paragraphs as read: one paragraph per block, a heading per chapter."""
     out = [title]
     if byline:
@@ -82,7 +82,7 @@ def chapters_title(chapters: Sequence[Chapter], section: int) -> str:
     return chapters[section].title if 0 <= section < len(chapters) else ""
 
 
-def json_document(cues: Sequence[Cue]) -> dict:
+def json_document(cues: Sequence[TimedText]) -> dict:
     """Podcasting 2.0 JSON transcript: version and segments with startTime, endTime, body."""
     segments = [
         {"startTime": cue.start_ms / 1000, "endTime": cue.end_ms / 1000, "body": cue.text}

@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ._files import clean_title, write_atomic
+from ..atomic import write_bytes
+from .markup import clean_title
 
 VERSION = "1.2.0"
 MIME_TYPE = "application/json+chapters"
@@ -35,4 +36,4 @@ def chapters_json(chapters: Iterable[Mapping | object], title: str) -> str:
 
 
 def write_chapters_json(path: Path, chapters: Iterable[Mapping | object], title: str) -> Path:
-    return write_atomic(Path(path), chapters_json(chapters, title))
+    return write_bytes(Path(path), chapters_json(chapters, title))

@@ -8,7 +8,8 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from ._files import clean_title, write_atomic
+from ..atomic import write_bytes
+from .markup import clean_title
 
 # Tried in order; Pillow's own scalable font is the last resort (Latin only).
 FONT_CANDIDATES = (
@@ -179,4 +180,4 @@ def cover_png(title: str, subtitle: str = "", size: int = 1400) -> bytes:
 
 def make_cover(title: str, path: Path, subtitle: str = "", size: int = 1400) -> Path:
     """Write a square PNG cover (size x size, 1400 to 3000 for podcast apps) to `path`."""
-    return write_atomic(Path(path), cover_png(title, subtitle, size))
+    return write_bytes(Path(path), cover_png(title, subtitle, size))

@@ -7,19 +7,19 @@ lxml's explicit nsmap makes simple and feedgen's extension mechanism does not.
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import timezone
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from ..atomic import write_bytes
 from ..errors import OutputError, SettingsError, SourceError
+from ..manifest import SeriesEpisode, parse_time, read_series
 from ..settings import FeedSettings
-from ._files import clean_text, clean_title, write_atomic
 from .chapters import MIME_TYPE as CHAPTERS_TYPE
 from .cover import make_cover
+from .markup import clean_text, clean_title
 from .page import series_page_html
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -27,7 +27,6 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 # The namespace's first URL: gPodder's podcastparser (and older apps) read only this one.
 PODCAST_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 ATOM = "http://www.w3.org/2005/Atom"
-CONTENT = "http://purl.org/rss/1.0/modules/content/"
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "podcast1": PODCAST_LEGACY, "atom": ATOM}
 # The Podcasting 2.0 namespace UUID for podcast:guid (UUIDv5 of the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -71,38 +70,6 @@ def _base_url(feed: FeedSettings) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-def _parse_time(value: object) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def read_episodes(output_dir: Path) -> list[dict]:
-    """Every output_dir/*/episode.json, newest first, each with "published" (a datetime)."""
-    episodes = []
-    for path in sorted(Path(output_dir).glob("*/episode.json")):
-        if path.parent.name.startswith("."):  # a build's staging folder, not an episode
-            continue
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise SourceError(f"{path}: not a readable episode manifest ({exc}); rebuild it")
-        if not isinstance(manifest, dict) or not manifest.get("guid"):
-            raise SourceError(f"{path}: not an audioguide episode manifest; rebuild the episode")
-        manifest["slug"] = path.parent.name  # the folder is the truth, wherever it was built
-        published = _parse_time(manifest.get("date")) or _parse_time(manifest.get("first_built"))
-        manifest["published"] = published or datetime.fromtimestamp(
-            path.stat().st_mtime, timezone.utc
-        )
-        episodes.append(manifest)
-    episodes.sort(key=lambda m: (m["published"], m["slug"]), reverse=True)
-    return episodes
-
-
 def _url(base: str, *parts: str) -> str:
     return "/".join([base, *(quote(part) for part in parts)])
 
@@ -114,7 +81,8 @@ def _square_image(path: Path) -> None:
         with Image.open(path) as image:
             kind, (width, height) = image.format, image.size
     except (OSError, UnidentifiedImageError) as exc:
-        raise SettingsError(f"feed image {path}: cannot read it ({exc}); give a PNG or JPEG")
+        raise SettingsError(
+            f"feed image {path}: cannot read it ({exc}); give a PNG or JPEG") from exc
     if kind not in ("PNG", "JPEG") or width != height or not IMAGE_MIN <= width <= IMAGE_MAX:
         raise SettingsError(
             f"feed image {path}: {kind} {width}x{height}; podcast apps need a square PNG or "
@@ -136,9 +104,9 @@ def _channel_image(output_dir: Path, feed: FeedSettings, base: str, title: str) 
         target = Path(output_dir) / name
         if source.resolve() != target.resolve():
             try:
-                write_atomic(target, source.read_bytes())
+                write_bytes(target, source.read_bytes())
             except OSError as exc:
-                raise OutputError(f"{target}: cannot copy the feed image ({exc.strerror})")
+                raise OutputError(f"{target}: cannot copy the feed image ({exc.strerror})") from exc
         return _url(base, name), name
     target = Path(output_dir) / "cover.png"
     make_cover(title, target, subtitle=clean_title(feed.author))
@@ -176,32 +144,32 @@ def _category(channel, category: str) -> None:
         _sub(element, f"{{{ITUNES}}}category", text=names[1])
 
 
-def _item(channel, manifest: Mapping, episode_dir: Path, base: str, explicit: str) -> None:
-    files = manifest.get("files") or {}
-    slug = manifest["slug"]
-    audio_name = str(files.get("audio") or "")
+def _item(channel, episode: SeriesEpisode, episode_dir: Path, base: str, explicit: str) -> None:
+    manifest, slug = episode.manifest, episode.slug
+    files = manifest.files
+    audio_name = files.audio
     audio = episode_dir / audio_name
     if not audio_name or not audio.is_file():
         raise SourceError(f"{episode_dir}: the audio file {audio_name!r} is missing; rebuild it")
-    title = clean_title(manifest.get("title")) or slug
-    byline = clean_title(manifest.get("byline"))
+    title = clean_title(manifest.title) or slug
+    byline = clean_title(manifest.byline)
     item = _sub(channel, "item")
     _sub(item, "title", title)
-    description = clean_text(manifest.get("description")).strip()
+    description = clean_text(manifest.description).strip()
     if not description:
-        chapters = [clean_title(c.get("title")) for c in manifest.get("chapters") or []]
+        chapters = [clean_title(c.title) for c in manifest.chapters]
         description = f"{title}" + (f", by {byline}" if byline else "") + "."
         if len(chapters) > 1:
             description += " Chapters: " + "; ".join(c for c in chapters if c) + "."
-    credit = clean_title(manifest.get("credit"))
+    credit = clean_title(manifest.credit)
     # Apps read a description as HTML: the text is escaped inside <p> so that both kinds of
     # reader (those that sniff for HTML and those that always take HTML) show "<b>" as text.
     paragraphs = [description, credit] if credit else [description]
     _sub(item, "description", "".join(f"<p>{_html_text(p)}</p>" for p in paragraphs))
-    page = str(files.get("page") or "index.html")
+    page = files.page or "index.html"
     _sub(item, "link", _url(base, slug, page))
-    _sub(item, "guid", manifest["guid"], isPermaLink="false")
-    _sub(item, "pubDate", format_datetime(manifest["published"].astimezone(timezone.utc)))
+    _sub(item, "guid", manifest.guid, isPermaLink="false")
+    _sub(item, "pubDate", format_datetime(episode.published.astimezone(timezone.utc)))
     mime = AUDIO_TYPES.get(audio.suffix.lower(), "audio/mpeg")
     _sub(
         item, "enclosure", url=_url(base, slug, audio_name), length=audio.stat().st_size, type=mime
@@ -209,16 +177,16 @@ def _item(channel, manifest: Mapping, episode_dir: Path, base: str, explicit: st
     _sub(item, f"{{{ITUNES}}}title", title)
     if byline:
         _sub(item, f"{{{ITUNES}}}author", byline)
-    _sub(item, f"{{{ITUNES}}}duration", round(int(manifest.get("duration_ms") or 0) / 1000))
+    _sub(item, f"{{{ITUNES}}}duration", round(manifest.duration_ms / 1000))
     _sub(item, f"{{{ITUNES}}}explicit", explicit)
     _sub(item, f"{{{ITUNES}}}episodeType", "full")
-    if files.get("cover") and (episode_dir / str(files["cover"])).is_file():
-        _sub(item, f"{{{ITUNES}}}image", href=_url(base, slug, str(files["cover"])))
-    if files.get("chapters"):
-        _both(item, "chapters", url=_url(base, slug, str(files["chapters"])), type=CHAPTERS_TYPE)
-    language = clean_text(manifest.get("lang")) or None
+    if files.cover and (episode_dir / files.cover).is_file():
+        _sub(item, f"{{{ITUNES}}}image", href=_url(base, slug, files.cover))
+    if files.chapters:
+        _both(item, "chapters", url=_url(base, slug, files.chapters), type=CHAPTERS_TYPE)
+    language = clean_text(manifest.lang) or None
     for key, mime_type, rel in TRANSCRIPT_TYPES:
-        name = files.get(key) or (page if key == "page" else None)
+        name = getattr(files, key) or (page if key == "page" else None)
         if not name:
             continue
         attrs = {"url": _url(base, slug, str(name)), "type": mime_type}
@@ -229,23 +197,24 @@ def _item(channel, manifest: Mapping, episode_dir: Path, base: str, explicit: st
         _both(item, "transcript", **attrs)
 
 
-def _language(feed: FeedSettings, episodes: list[dict]) -> str:
+def _language(feed: FeedSettings, episodes: list[SeriesEpisode]) -> str:
     """The feed's language, else the most common one among the episodes, else English."""
-    languages = [clean_text(m.get("lang")) for m in episodes if m.get("lang")]
+    languages = [clean_text(e.manifest.lang) for e in episodes if e.manifest.lang]
     if clean_text(feed.language).strip():
         return clean_text(feed.language).strip()
     return max(sorted(set(languages)), key=languages.count, default="en")
 
 
-def feed_xml(feed: FeedSettings, episodes: list[dict], output_dir: Path, image_url: str) -> bytes:
-    """The feed as UTF-8 bytes, for manifests as read_episodes gives them."""
+def feed_xml(feed: FeedSettings, episodes: list[SeriesEpisode], output_dir: Path,
+             image_url: str) -> bytes:
+    """The feed as UTF-8 bytes, for the episodes as manifest.read_series gives them."""
     from lxml import etree
 
     output_dir = Path(output_dir)
     base = _base_url(feed)
     feed_url = _url(base, "feed.xml")
     title = clean_title(feed.title) or DEFAULT_TITLE
-    author = clean_title(feed.author) or clean_title(episodes[0].get("byline"))
+    author = clean_title(feed.author) or clean_title(episodes[0].manifest.byline)
     explicit = "true" if feed.explicit else "false"
 
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
@@ -257,7 +226,7 @@ def feed_xml(feed: FeedSettings, episodes: list[dict], output_dir: Path, image_u
     _sub(channel, "language", _language(feed, episodes))
     _sub(channel, "generator", "audioguide")
     # The newest build, not the clock: rewriting an unchanged feed gives the same bytes.
-    newest = max(_parse_time(m.get("built")) or m["published"] for m in episodes)
+    newest = max(parse_time(e.manifest.built) or e.published for e in episodes)
     _sub(channel, "lastBuildDate", format_datetime(newest.astimezone(timezone.utc)))
     _sub(channel, f"{{{ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
     _sub(channel, f"{{{ITUNES}}}image", href=image_url)
@@ -280,8 +249,8 @@ def feed_xml(feed: FeedSettings, episodes: list[dict], output_dir: Path, image_u
         locked = _sub(channel, f"{{{namespace}}}locked", "yes" if feed.locked else "no")
         if email:
             locked.set("owner", email)
-    for manifest in episodes:
-        _item(channel, manifest, output_dir / manifest["slug"], base, explicit)
+    for episode in episodes:
+        _item(channel, episode, output_dir / episode.slug, base, explicit)
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -293,7 +262,7 @@ def write_feed(output_dir: Path, feed: FeedSettings) -> Path:
     base = _base_url(feed)
     if not output_dir.is_dir():
         raise SourceError(f"{output_dir}: no such folder; run audioguide build first")
-    episodes = read_episodes(output_dir)
+    episodes = read_series(output_dir)
     if not episodes:
         raise SourceError(f"{output_dir}: no episodes found; run audioguide build first")
     title = clean_title(feed.title) or DEFAULT_TITLE
@@ -304,8 +273,8 @@ def write_feed(output_dir: Path, feed: FeedSettings) -> Path:
         clean_text(feed.description).strip() or DEFAULT_DESCRIPTION,
         _language(feed, episodes),
         _url(base, "feed.xml"),
-        [{**m, "published": m["published"].isoformat()} for m in episodes],
+        episodes,
         cover=image_name or None,
     )
-    write_atomic(output_dir / "index.html", page)
-    return write_atomic(output_dir / "feed.xml", xml)
+    write_bytes(output_dir / "index.html", page)
+    return write_bytes(output_dir / "feed.xml", xml)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
 from functools import cache
 from html import escape
 from importlib import resources
@@ -19,7 +18,10 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from ._files import clean_text, clean_title, write_atomic_parts
+from ..atomic import write_parts
+from ..manifest import CueRecord, Manifest, SeriesEpisode
+from ..models import Chapter, CueKind
+from .markup import clean_text, clean_title
 
 RTL_LANGUAGES = frozenset(
     ["ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]
@@ -36,7 +38,7 @@ DOWNLOADS = (
 
 @cache
 def _asset(folder: str, name: str) -> str:
-    return resources.files(__package__).joinpath(folder, name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath(folder).joinpath(name).read_text(encoding="utf-8")
 
 
 def _hash(source: str) -> str:
@@ -68,7 +70,7 @@ def html_lang(lang: object) -> tuple[str, str]:
     return tag, direction
 
 
-def clock(ms: object) -> str:
+def clock(ms: int) -> str:
     """0:07, 12:34 or 1:02:03."""
     seconds = max(0, int(ms or 0) // 1000)
     hours, rest = divmod(seconds, 3600)
@@ -76,7 +78,7 @@ def clock(ms: object) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-def _seconds(ms: object) -> str:
+def _seconds(ms: int) -> str:
     return f"{int(ms or 0) / 1000:.3f}"
 
 
@@ -94,84 +96,84 @@ def _text(value: object) -> str:
     return escape(clean_text(value), quote=True)
 
 
-def _cue(cue: Mapping, number: int, tag: str = "span") -> str:
+def _cue(cue: CueRecord, number: int, tag: str = "span") -> str:
     return (
-        f'<{tag} class="cue" id="cue-{number}" data-start="{_seconds(cue.get("start_ms"))}" '
-        f'data-end="{_seconds(cue.get("end_ms"))}">{_text(cue.get("text"))}</{tag}>'
+        f'<{tag} class="cue" id="cue-{number}" data-start="{_seconds(cue.start_ms)}" '
+        f'data-end="{_seconds(cue.end_ms)}">{_text(cue.text)}</{tag}>'
     )
 
 
-def _blocks(section_cues: Sequence[tuple[int, Mapping]], has_paragraphs: bool) -> list:
+def _blocks(section_cues: Sequence[tuple[int, CueRecord]], has_paragraphs: bool) -> list:
     """Group a chapter's cues into blocks (kind, [cue html]): paragraphs and list items."""
-    blocks: list[tuple[str, list[str]]] = []
+    blocks: list[tuple[CueKind, list[str]]] = []
     ended = True
     for number, cue in section_cues:
-        kind = str(cue.get("kind") or "sentence")
+        kind = cue.kind
         if ended or kind != blocks[-1][0]:
             blocks.append((kind, []))
         blocks[-1][1].append(_cue(cue, number))
-        if has_paragraphs:
-            ended = bool(cue.get("paragraph_end"))
-        else:  # without paragraph marks: each item and question is a block of its own
-            ended = kind in ("item", "question")
+        # without paragraph marks: each item and question is a block of its own
+        ended = cue.paragraph_end if has_paragraphs else kind in (CueKind.ITEM, CueKind.QUESTION)
     return blocks
 
 
-def transcript_html(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> str:
+def transcript_html(chapters: Sequence[Chapter], cues: Sequence[CueRecord]) -> str:
     """The transcript: a heading per chapter, paragraphs and lists of cue spans."""
     return "".join(transcript_parts(chapters, cues))
 
 
-def transcript_parts(chapters: Sequence[Mapping], cues: Sequence[Mapping]) -> Iterator[str]:
+def transcript_parts(chapters: Sequence[Chapter], cues: Sequence[CueRecord]) -> Iterator[str]:
     """transcript_html in pieces, a chapter at a time."""
     count = max(1, len(chapters))
-    by_section: list[list[tuple[int, Mapping]]] = [[] for _ in range(count)]
+    by_section: list[list[tuple[int, CueRecord]]] = [[] for _ in range(count)]
     for number, cue in enumerate(cues):
-        try:
-            section = min(max(int(cue.get("section", 0)), 0), count - 1)
-        except (TypeError, ValueError):
-            section = 0
-        by_section[section].append((number, cue))
-    has_paragraphs = any("paragraph_end" in cue for cue in cues)
-    css = {"intro": "announcement", "outro": "announcement", "question": "question"}
-
+        by_section[min(max(cue.section, 0), count - 1)].append((number, cue))
+    has_paragraphs = any(cue.paragraph_end for cue in cues)
     for index, section_cues in enumerate(by_section):
-        out: list[str] = []
-        chapter = chapters[index] if index < len(chapters) else {}
-        title = escape(
-            clean_title(chapter.get("title")) or ("Opening" if index == 0 else "Untitled")
+        chapter = chapters[index] if index < len(chapters) else None
+        title = escape(clean_title(chapter.title if chapter else "")
+                       or ("Opening" if index == 0 else "Untitled"))
+        yield _chapter_html(title, section_cues, has_paragraphs)
+
+
+CUE_CLASSES = {CueKind.INTRO: "announcement", CueKind.QUESTION: "question"}
+
+
+def _chapter_html(title: str, section_cues: list[tuple[int, CueRecord]],
+                  has_paragraphs: bool) -> str:
+    """One chapter of the transcript: its heading, then paragraphs and lists of cue spans."""
+    out: list[str] = []
+    heading = next(((n, c) for n, c in section_cues if c.kind == CueKind.HEADING), None)
+    if heading:  # the spoken chapter title: the heading itself is highlighted
+        number, cue = heading
+        start, end = _seconds(cue.start_ms), _seconds(cue.end_ms)
+        out.append(
+            f'<h3 class="cue" id="cue-{number}" data-start="{start}" data-end="{end}">'
+            f"{title}</h3>\n"
         )
-        heading = next(((n, c) for n, c in section_cues if c.get("kind") == "heading"), None)
-        if heading:  # the spoken chapter title: the heading itself is highlighted
-            number, cue = heading
-            start, end = _seconds(cue.get("start_ms")), _seconds(cue.get("end_ms"))
-            out.append(
-                f'<h3 class="cue" id="cue-{number}" data-start="{start}" data-end="{end}">'
-                f"{title}</h3>\n"
-            )
-            section_cues = [(n, c) for n, c in section_cues if n != number]
+        section_cues = [(n, c) for n, c in section_cues if n != number]
+    else:
+        out.append(f"<h3>{title}</h3>\n")
+    in_list = False
+    for kind, spans in _blocks(section_cues, has_paragraphs):
+        if (kind == CueKind.ITEM) != in_list:
+            out.append("<ul>\n" if not in_list else "</ul>\n")
+            in_list = not in_list
+        if kind == CueKind.ITEM:
+            out.append(f"<li>{' '.join(spans)}</li>\n")
         else:
-            out.append(f"<h3>{title}</h3>\n")
-        in_list = False
-        for kind, spans in _blocks(section_cues, has_paragraphs):
-            if (kind == "item") != in_list:
-                out.append("<ul>\n" if not in_list else "</ul>\n")
-                in_list = not in_list
-            if kind == "item":
-                out.append(f"<li>{' '.join(spans)}</li>\n")
-            else:
-                attr = f' class="{css[kind]}"' if kind in css else ""
-                out.append(f"<p{attr}>{' '.join(spans)}</p>\n")
-        if in_list:
-            out.append("</ul>\n")
-        yield "".join(out)
+            attr = f' class="{CUE_CLASSES[kind]}"' if kind in CUE_CLASSES else ""
+            out.append(f"<p{attr}>{' '.join(spans)}</p>\n")
+    if in_list:
+        out.append("</ul>\n")
+    return "".join(out)
 
 
-def chapter_buttons(chapters: Sequence[Mapping]) -> str:
+def chapter_buttons(chapters: Sequence[Chapter]) -> str:
     rows = []
     for index, chapter in enumerate(chapters):
-        title = clean_title(chapter.get("title")) or ("Opening" if index == 0 else "Untitled")
-        start = chapter.get("start_ms", 0)
+        title = clean_title(chapter.title) or ("Opening" if index == 0 else "Untitled")
+        start = chapter.start_ms
         rows.append(
             f'<li><button type="button" data-seek="{_seconds(start)}">'
             f'<span class="time">{clock(start)}</span> <span>{escape(title)}</span></button></li>\n'
@@ -179,45 +181,42 @@ def chapter_buttons(chapters: Sequence[Mapping]) -> str:
     return "".join(rows)
 
 
-def _file_size(size: object) -> str:
-    try:
-        size = int(size)
-    except (TypeError, ValueError):
+def _file_size(size: int) -> str:
+    if not size:
         return ""
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, size // 1000)} kB"
 
 
-def downloads_html(manifest: Mapping) -> str:
-    files = manifest.get("files") or {}
+def downloads_html(manifest: Manifest) -> str:
+    files = manifest.files
     rows = []
-    audio = local_href(files.get("audio"))
+    audio = local_href(files.audio)
     if audio:
-        kind = Path(str(files.get("audio"))).suffix.lstrip(".").upper() or "audio"
-        size = _file_size(manifest.get("bytes"))
+        kind = Path(files.audio).suffix.lstrip(".").upper() or "audio"
+        size = _file_size(manifest.bytes)
         label = f"Audio ({kind}, {size})" if size else f"Audio ({kind})"
         rows.append(f'<li><a href="{audio}" download>{escape(label)}</a></li>\n')
     for key, label in DOWNLOADS:
-        href = local_href(files.get(key))
+        href = local_href(getattr(files, key))
         if href:
             rows.append(f'<li><a href="{href}" download>{escape(label)}</a></li>\n')
     return "".join(rows)
 
 
-def episode_page_html(manifest: Mapping) -> str:
+def episode_page_html(manifest: Manifest) -> str:
     """The player page for one episode's manifest (docs/manifest.md)."""
     return "".join(episode_page_parts(manifest))
 
 
-def episode_page_parts(manifest: Mapping) -> Iterator[str]:
+def episode_page_parts(manifest: Manifest) -> Iterator[str]:
     """episode_page_html in pieces: the transcript a chapter at a time."""
     style, script = _asset("static", "player.css"), _asset("static", "player.js")
-    lang, direction = html_lang(manifest.get("lang"))
-    files = manifest.get("files") or {}
-    chapters = list(manifest.get("chapters") or [])
-    title = clean_title(manifest.get("title")) or "Untitled"
-    byline = clean_title(manifest.get("byline"))
-    cover = local_href(files.get("cover"))
-    credit = clean_title(manifest.get("credit"))
+    lang, direction = html_lang(manifest.lang)
+    files, chapters = manifest.files, manifest.chapters
+    title = clean_title(manifest.title) or "Untitled"
+    byline = clean_title(manifest.byline)
+    cover = local_href(files.cover)
+    credit = clean_title(manifest.credit)
     fields = {
         "lang": lang,
         "dir": direction,
@@ -229,29 +228,22 @@ def episode_page_parts(manifest: Mapping) -> Iterator[str]:
         if cover
         else "",
         "byline": f'<p class="byline">By {escape(byline)}</p>\n' if byline else "",
-        "audio": local_href(files.get("audio")) or "",
+        "audio": local_href(files.audio) or "",
         "chapters": chapter_buttons(chapters),
         "downloads": downloads_html(manifest),
         "credit": f'<p class="credit">{escape(credit)}</p>\n' if credit else "",
     }
     before, after = _asset("templates", "episode.html").split("$transcript")
     yield Template(before).substitute(fields)
-    yield from transcript_parts(chapters, list(manifest.get("cues") or []))
+    yield from transcript_parts(chapters, manifest.cues)
     yield Template(after).substitute(fields)
 
 
-def write_episode_page(episode_dir: Path, manifest: Mapping) -> Path:
+def write_episode_page(episode_dir: Path, manifest: Manifest) -> Path:
     """Write episode_dir/index.html (the name in files.page, if it is a plain file name)."""
-    page = str((manifest.get("files") or {}).get("page") or "index.html")
+    page = manifest.files.page or "index.html"
     name = page if local_href(page) and "/" not in page else "index.html"
-    return write_atomic_parts(Path(episode_dir) / name, episode_page_parts(manifest))
-
-
-def _date(value: object) -> str:
-    try:
-        return datetime.fromisoformat(str(value)).date().isoformat()
-    except ValueError:
-        return ""
+    return write_parts(Path(episode_dir) / name, episode_page_parts(manifest))
 
 
 def series_page_html(
@@ -259,27 +251,25 @@ def series_page_html(
     description: str,
     lang: str,
     feed_url: str,
-    episodes: Sequence[Mapping],
+    episodes: Sequence[SeriesEpisode],
     cover: str | None = None,
 ) -> str:
-    """The series page: every episode (newest first, as given) linking to its player page.
-
-    `episodes` are manifests with an added "published" ISO date."""
+    """The series page: every episode (newest first, as given) linking to its player page."""
     style = _asset("static", "player.css")
     tag, direction = html_lang(lang)
     rows = []
-    for manifest in episodes:
-        slug = str(manifest.get("slug") or "")
-        page = str((manifest.get("files") or {}).get("page") or "index.html")
+    for episode in episodes:
+        manifest, slug = episode.manifest, episode.slug
+        page = manifest.files.page or "index.html"
         href = local_href(f"{slug}/{page}")
-        audio = local_href(f"{slug}/{(manifest.get('files') or {}).get('audio')}")
-        episode_lang, _ = html_lang(manifest.get("lang"))
+        audio = local_href(f"{slug}/{manifest.files.audio}")
+        episode_lang, _ = html_lang(manifest.lang)
         lang_attr = f' lang="{episode_lang}"' if episode_lang != tag else ""
-        meta = [clean_title(manifest.get("byline")), _date(manifest.get("published"))]
-        meta.append(clock(manifest.get("duration_ms")))
+        meta = [clean_title(manifest.byline), episode.published.date().isoformat()]
+        meta.append(clock(manifest.duration_ms))
         line = " · ".join(escape(part) for part in meta if part)
-        about = clean_title(manifest.get("description"))
-        name = escape(clean_title(manifest.get("title")) or slug)
+        about = clean_title(manifest.description)
+        name = escape(clean_title(manifest.title) or slug)
         rows.append(
             "<li>\n"
             f'<h2{lang_attr}><a href="{href}">{name}</a></h2>\n'

@@ -1,7 +1,7 @@
 """Readers: a source (file, URL or standard input) -> models.Article.
 
-    read_source("article.txt")          plain text, Markdown (.md) or HTML (.html); others sniffed
-    read_source("https://...")          fetched, then read by its content type (HTML, text, Markdown)
+    read_source("article.txt")          plain text, Markdown (.md) or HTML (.html); else sniffed
+    read_source("https://...")          fetched, read by its content type (HTML, text, Markdown)
     read_source("-")                    standard input, sniffed
     read_text(text, "md")               already-decoded text
     expand_sources(["folder/"])         a folder -> its .txt/.md/.markdown/.html/.htm files, sorted
@@ -66,7 +66,7 @@ from ..errors import SourceError
 from ..models import Article
 from ..settings import Settings
 from .assemble import assemble
-from .decode import decode_bytes
+from .decode import binary_kind, checked_text, clean_text, decode_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 FORMATS = ("txt", "md", "html")
@@ -90,7 +90,7 @@ __all__ = ["MAX_BYTES", "decode_bytes", "expand_sources", "read_source", "read_t
 def is_url(source: str) -> bool:
     match = _SCHEME.match(source)
     # "C:\\file.txt" is a Windows path, not a URL with scheme "c".
-    return bool(match) and len(match.group(1)) > 1 and "://" in source[:40]
+    return match is not None and len(match.group(1)) > 1 and "://" in source[:40]
 
 
 def sniff_format(text: str) -> str:
@@ -109,8 +109,6 @@ def sniff_format(text: str) -> str:
 
 def read_text(text: str, fmt: str, source: str = "") -> Article:
     """Read already-decoded text in format "txt", "md" or "html"."""
-    from .decode import clean_text
-
     if fmt not in FORMATS:
         raise SourceError(f"{source or 'input'}: unknown format {fmt!r}; use txt, md or html")
     text = clean_text(text)
@@ -141,7 +139,8 @@ def read_source(source: str, settings: Settings | None = None) -> Article:
         try:
             data = stdin.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise SourceError(f"standard input cannot be read ({exc.strerror}): give a file")
+            raise SourceError(
+                f"standard input cannot be read ({exc.strerror}): give a file") from exc
         _check_size(len(data), "standard input")
         text = decode_bytes(data, "standard input")
         return read_text(text, sniff_format(text), "-")
@@ -182,11 +181,12 @@ def _read_file(path: Path, source: str) -> bytes:
         _check_size(path.stat().st_size, source)
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
-    except PermissionError:
-        raise SourceError(f"{source} cannot be read (permission denied): check its permissions")
+    except PermissionError as exc:
+        raise SourceError(
+            f"{source} cannot be read (permission denied): check its permissions") from exc
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        raise SourceError(f"{source} cannot be read ({reason}): check the path")
+        raise SourceError(f"{source} cannot be read ({reason}): check the path") from exc
     _check_size(len(data), source)
     return data
 
@@ -200,12 +200,10 @@ def _decode_fetched(data: bytes, charset: str | None, source: str) -> str:
         except LookupError:
             charset = None
         if charset and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-            from .decode import _binary_kind, _checked
-
-            kind = _binary_kind(data)
+            kind = binary_kind(data)
             if kind:
                 raise SourceError(f"{source} looks like {kind}, not a web page: check the URL")
-            return _checked(data.decode(charset, "replace"), source)
+            return checked_text(data.decode(charset, "replace"), source)
     return decode_bytes(data, source)
 
 
@@ -224,7 +222,8 @@ def expand_sources(sources: list[str]) -> list[str]:
                 and not entry.name.startswith(".")
             )
         except OSError as exc:
-            raise SourceError(f"{source}: cannot list the folder ({exc.strerror}): check it")
+            raise SourceError(
+                f"{source}: cannot list the folder ({exc.strerror}): check it") from exc
         if not files:
             raise SourceError(f"{source} holds no articles (.txt, .md, .html): add some or give "
                               "a file")

@@ -7,9 +7,11 @@ chapters, which heading is the title, and turns FAQ questions into QUESTION bloc
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import SourceError
 from ..models import PARAGRAPH, QUESTION, SUBHEADING, Article, Block, Section
@@ -21,6 +23,8 @@ FAQ_TITLE = re.compile(
 )
 _WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
+_ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # "en", "pt-BR", "zh_Hant"
 META_FIELDS = ("title", "byline", "category", "lang", "date", "description", "reading_time",
                "image")
 
@@ -34,6 +38,22 @@ class Heading:
 def squash(text: str) -> str:
     """Collapse runs of white space to one space."""
     return _SPACE.sub(" ", text).strip()
+
+
+def iso_date(text: str) -> str | None:
+    """ "2024-03-05T10:00:00Z" -> "2024-03-05"; None unless it starts with a real date."""
+    match = _ISO_DATE.match(text)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
+def language_tag(text: str) -> str:
+    """ "pt_BR" -> "pt-BR": a language tag as metadata; "" unless `text` is one."""
+    return text.replace("_", "-") if LANGUAGE_TAG.fullmatch(text) else ""
 
 
 def is_faq_title(title: str) -> bool:
@@ -120,7 +140,7 @@ def assemble(items: list, meta: dict, source: str = "") -> Article:
     if not title:
         first = next((s.title for s in sections if s.title), "")
         title = first or _fallback_title(source)
-    values = {key: meta.get(key) for key in META_FIELDS if meta.get(key)}
+    values: dict[str, Any] = {key: meta.get(key) for key in META_FIELDS if meta.get(key)}
     values["title"] = title
     for key in ("byline", "category", "description", "reading_time"):
         values[key] = squash(values.get(key) or "")

@@ -1,4 +1,5 @@
-"""Bytes -> clean text: encodings detected, binary refused, invisible and unsafe characters removed."""
+"""Bytes -> clean text: encodings detected, binary refused, invisible and unsafe characters
+removed."""
 
 from __future__ import annotations
 
@@ -66,7 +67,8 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _binary_kind(data: bytes) -> str | None:
+def binary_kind(data: bytes) -> str | None:
+    """What binary format `data` starts like ("a PNG image"), or None."""
     for magic, kind in MAGIC:
         if data.startswith(magic):
             return kind
@@ -130,7 +132,7 @@ def decode_bytes(data: bytes, source: str) -> str:
     name = source or "input"
     if not data.strip():
         raise SourceError(f"{name} is empty: give a file with some text")
-    kind = _binary_kind(data)
+    kind = binary_kind(data)
     if kind:
         raise SourceError(f"{name} looks like {kind}, not text: give a .txt, .md or .html file")
     encoding = None
@@ -151,16 +153,16 @@ def decode_bytes(data: bytes, source: str) -> str:
         except UnicodeDecodeError:
             encoding = "utf-8" if _utf8_with_errors(data) else _detect(data)
         else:
-            encoding = "utf-8"
-            return _checked(text, name)
+            return checked_text(text, name)
     try:
         text = data.decode(encoding, "replace")
     except LookupError:
         text = data.decode("cp1252", "replace")
-    return _checked(text, name)
+    return checked_text(text, name)
 
 
-def _checked(text: str, name: str) -> str:
+def checked_text(text: str, name: str) -> str:
+    """Decoded text, refused if it is full of control characters (binary), else cleaned."""
     sample = text[:SNIFF_BYTES]
     if sample:
         controls = len(_CONTROLS.findall(sample)) - sample.count("\x1b")

@@ -45,14 +45,14 @@ def fetch(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024
             try:
                 response = session.get(current, timeout=(timeout, timeout), stream=True,
                                        allow_redirects=False)
-            except requests.exceptions.Timeout:
+            except requests.exceptions.Timeout as exc:
                 raise SourceError(f"{url}: no answer within {timeout:g} s; "
-                                  "check the address or try again later")
-            except requests.exceptions.InvalidURL:
-                raise SourceError(f"{url}: not a valid address; check the URL")
+                                  "check the address or try again later") from exc
+            except requests.exceptions.InvalidURL as exc:
+                raise SourceError(f"{url}: not a valid address; check the URL") from exc
             except requests.exceptions.RequestException as exc:
                 raise SourceError(f"{url}: cannot connect ({_reason(exc)}); "
-                                  "check the address and your network")
+                                  "check the address and your network") from exc
             with response:
                 if response.is_redirect:
                     location = response.headers.get("Location", "")
@@ -129,5 +129,6 @@ def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -
                 raise SourceError(f"{url}: the download took longer than {4 * timeout:g} s; "
                                   "try again later")
     except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        raise SourceError(f"{url}: the download failed ({_reason(exc)}); try again later")
+        raise SourceError(
+            f"{url}: the download failed ({_reason(exc)}); try again later") from exc
     return b"".join(chunks)

@@ -1,70 +1,30 @@
 """Markdown (CommonMark + tables, with YAML front matter) -> headings and blocks.
 
 Links read as their text, images as their alt text, inline HTML as its text; code blocks become
-CODE blocks with a short spoken note; tables are read row by row.
+CODE blocks with a short spoken note; tables are read row by row (see blocks.py). An HTML block
+with headings, lists, tables, code or quotes in it is read like a page (see htmltree.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 
-from ..models import CODE, ITEM, PARAGRAPH, QUOTE, TABLE, Block
-from .assemble import Heading, squash
+from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block
+from .assemble import Heading, iso_date, language_tag, squash
+from .blocks import code_note, table_blocks
+from .htmltree import html_text, parse_fragment
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_NESTING = 100
-LANGUAGE_NAMES = {
-    "py": "Python", "python": "Python", "js": "JavaScript", "javascript": "JavaScript",
-    "ts": "TypeScript", "typescript": "TypeScript", "sh": "shell", "bash": "shell",
-    "shell": "shell", "console": "shell", "zsh": "shell", "powershell": "PowerShell",
-    "c": "C", "cpp": "C++", "c++": "C++", "cs": "C#", "csharp": "C#", "java": "Java",
-    "go": "Go", "rust": "Rust", "rs": "Rust", "rb": "Ruby", "ruby": "Ruby", "php": "PHP",
-    "html": "HTML", "css": "CSS", "json": "JSON", "yaml": "YAML", "yml": "YAML",
-    "toml": "TOML", "sql": "SQL", "xml": "XML", "kotlin": "Kotlin", "swift": "Swift",
-    "r": "R", "ini": "INI", "dockerfile": "Dockerfile", "makefile": "Makefile",
-}
 HTML_STRUCTURE = re.compile(r"<(h[1-6]|ul|ol|table|pre|blockquote)[\s>]", re.IGNORECASE)
 HEADING_ID = re.compile(r"\s*\{#[\w:.-]+\}$")  # "## Title {#anchor}"
-_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
-
-
-def code_note(language: str) -> str:
-    """What to say for a code block: a short note, the code itself stays in the transcript."""
-    language = (language or "").strip().split()[0].lower() if (language or "").strip() else ""
-    name = LANGUAGE_NAMES.get(language.lstrip("{."), "")
-    if name:
-        return f"A code example in {name}, shown in the transcript."
-    return "A code example, shown in the transcript."
-
-
-def table_blocks(rows: list[list[str]], has_header: bool = True) -> Block:
-    """A table: plain text for the transcript, read row by row for the listener."""
-    rows = [[squash(cell) for cell in row] for row in rows if any(squash(c) for c in row)]
-    text = "\n".join(" | ".join(row) for row in rows)
-    header = rows[0] if has_header and len(rows) > 1 else []
-    body = rows[1:] if header else rows
-    spoken_rows = []
-    for number, row in enumerate(body, 1):
-        if header:
-            cells = [f"{name}, {value}" if name else value
-                     for name, value in zip(header, row) if value]
-        else:
-            cells = [value for value in row if value]
-        if cells:
-            row_text = f"Row {number}: " + "; ".join(cells)
-            spoken_rows.append(row_text if row_text.endswith((".", "!", "?")) else row_text + ".")
-    intro = f"A table with {len(body)} row{'s' if len(body) != 1 else ''}"
-    if header:
-        intro += ": " + ", ".join(name for name in header if name)
-    spoken = " ".join([intro + "."] + spoken_rows)
-    return Block(TABLE, text, spoken=spoken)
-
-
-def html_text(fragment: str) -> str:
-    """The text of an HTML fragment inside Markdown (no tags, comments, scripts)."""
-    return squash(html.unescape(_TAG.sub(" ", fragment)))
+NESTING_TOKENS = frozenset((
+    "bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close",
+    "list_item_open", "list_item_close", "blockquote_open", "blockquote_close",
+    "heading_open", "heading_close",
+))
+TABLE_TOKENS = frozenset(("table_open", "tr_open", "table_close"))
 
 
 def _inline_text(token, images: bool = True) -> str:
@@ -108,12 +68,7 @@ def _date(value) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        match = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
-        if match:
-            try:
-                return dt.date.fromisoformat(match.group(1)).isoformat()
-            except ValueError:
-                return None
+        return iso_date(value)
     return None
 
 
@@ -134,9 +89,7 @@ def front_matter(content: str) -> dict:
     meta["title"] = _as_text(data.get("title"))
     meta["byline"] = _first_text(data.get("author") or data.get("authors") or data.get("byline"))
     meta["category"] = _first_text(data.get("category") or data.get("categories"))
-    lang = _as_text(data.get("lang") or data.get("language"))
-    if re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", lang):
-        meta["lang"] = lang.replace("_", "-")
+    meta["lang"] = language_tag(_as_text(data.get("lang") or data.get("language")))
     meta["date"] = _date(data.get("date") or data.get("published"))
     meta["description"] = _as_text(
         data.get("description") or data.get("summary") or data.get("excerpt"))
@@ -162,8 +115,8 @@ def _flattened(text: str) -> str:
     return "\n".join(lines)
 
 
-def parse_markdown(text: str) -> tuple[list, dict]:
-    """Markdown -> (headings and blocks in order, metadata)."""
+def _tokens(text: str) -> list:
+    """markdown-it's tokens for `text`, with front matter and tables, never losing deep text."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -173,67 +126,102 @@ def parse_markdown(text: str) -> tuple[list, dict]:
     if any(token.level >= MAX_NESTING - 3 for token in tokens):
         # Past the nesting limit markdown-it drops text: flatten the deepest levels and retry.
         tokens = parser.parse(_flattened(text))
-    meta: dict = {}
-    items: list = []
-    list_depth = 0
-    quote_depth = 0
-    item_open: list[bool] = []  # per open list item: has its first paragraph been read?
-    heading_level = 0
-    table: list[list[str]] | None = None
-    for token in tokens:
+    return tokens
+
+
+class _TokenReader:
+    """markdown-it's flat token stream -> headings and blocks, tracking where each token is:
+    in how many lists and quotes, in a heading, in a table."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.meta: dict = {}
+        self.list_depth = 0
+        self.quote_depth = 0
+        self.item_open: list[bool] = []  # per open list item: has its first paragraph been read?
+        self.heading_level = 0
+        self.table: list[list[str]] | None = None  # the rows so far, inside a table
+
+    def read(self, token) -> None:
         kind = token.type
         if kind == "front_matter":
-            meta = front_matter(token.content)
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            list_depth = max(0, list_depth - 1)
-        elif kind == "list_item_open":
-            item_open.append(False)
-        elif kind == "list_item_close":
-            if item_open:
-                item_open.pop()
-        elif kind == "blockquote_open":
-            quote_depth += 1
-        elif kind == "blockquote_close":
-            quote_depth = max(0, quote_depth - 1)
-        elif kind == "heading_open":
-            heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 2
-        elif kind == "heading_close":
-            heading_level = 0
-        elif kind == "table_open":
-            table = []
-        elif kind == "tr_open" and table is not None:
-            table.append([])
-        elif kind == "table_close" and table is not None:
-            if table:
-                items.append(table_blocks(table))
-            table = None
+            self.meta = front_matter(token.content)
+        elif kind in NESTING_TOKENS:
+            self.nesting(kind, token)
+        elif kind in TABLE_TOKENS:
+            self.table_token(kind)
         elif kind in ("fence", "code_block"):
             code = token.content.rstrip("\n")
             if code.strip():
-                items.append(Block(CODE, code, spoken=code_note(token.info)))
+                self.items.append(Block(CODE, code, spoken=code_note(token.info)))
         elif kind == "html_block":
-            if not quote_depth and HTML_STRUCTURE.search(token.content):
-                from .html import parse_fragment
-
-                items.extend(parse_fragment(token.content))
-                continue
-            fragment = html_text(token.content)
-            if fragment:
-                items.append(Block(QUOTE if quote_depth else PARAGRAPH, fragment))
+            self.html_block(token.content)
         elif kind == "inline":
-            content = _inline_text(token, images=not heading_level)  # badges in headings
-            if table is not None:
-                if table:
-                    table[-1].append(content)
-            elif heading_level:
-                items.append(Heading(HEADING_ID.sub("", content), heading_level))
-            elif item_open and not item_open[-1]:
-                item_open[-1] = True
-                items.append(Block(ITEM, content, level=max(0, list_depth - 1)))
-            elif quote_depth:
-                items.append(Block(QUOTE, content))
-            elif content:
-                items.append(Block(PARAGRAPH, content))
-    return items, meta
+            self.inline(token)
+
+    def nesting(self, kind: str, token) -> None:
+        """Lists, list items, quotes and headings opening and closing."""
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            self.list_depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.list_depth = max(0, self.list_depth - 1)
+        elif kind == "list_item_open":
+            self.item_open.append(False)
+        elif kind == "list_item_close":
+            if self.item_open:
+                self.item_open.pop()
+        elif kind == "blockquote_open":
+            self.quote_depth += 1
+        elif kind == "blockquote_close":
+            self.quote_depth = max(0, self.quote_depth - 1)
+        elif kind == "heading_open":
+            self.heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 2
+        else:  # heading_close
+            self.heading_level = 0
+
+    def table_token(self, kind: str) -> None:
+        """A table opening, a row starting, a table closing: then it is one TABLE block."""
+        if kind == "table_open":
+            self.table = []
+        elif self.table is None:
+            return
+        elif kind == "tr_open":
+            self.table.append([])
+        else:  # table_close
+            if self.table:
+                self.items.append(table_blocks(self.table))
+            self.table = None
+
+    def html_block(self, content: str) -> None:
+        """HTML with structure (headings, lists, tables...) is read as a page; else its text."""
+        if not self.quote_depth and HTML_STRUCTURE.search(content):
+            self.items.extend(parse_fragment(content))
+            return
+        fragment = html_text(content)
+        if fragment:
+            self.items.append(Block(QUOTE if self.quote_depth else PARAGRAPH, fragment))
+
+    def inline(self, token) -> None:
+        """A run of text: a table cell, a heading, a list item's first paragraph, a quote or a
+        paragraph, by where it stands."""
+        content = _inline_text(token, images=not self.heading_level)  # badges in headings
+        if self.table is not None:
+            if self.table:
+                self.table[-1].append(content)
+        elif self.heading_level:
+            self.items.append(Heading(HEADING_ID.sub("", content), self.heading_level))
+        elif self.item_open and not self.item_open[-1]:
+            self.item_open[-1] = True
+            self.items.append(Block(ITEM, content, level=max(0, self.list_depth - 1)))
+        elif self.quote_depth:
+            self.items.append(Block(QUOTE, content))
+        elif content:
+            self.items.append(Block(PARAGRAPH, content))
+
+
+def parse_markdown(text: str) -> tuple[list, dict]:
+    """Markdown -> (headings and blocks in order, metadata)."""
+    reader = _TokenReader()
+    for token in _tokens(text):
+        reader.read(token)
+    return reader.items, reader.meta

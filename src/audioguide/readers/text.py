@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import ITEM, LEADIN, PARAGRAPH, QUOTE, Block
+from ..models import ITEM, LEADIN, PARAGRAPH, QUOTE, Block, StrEnum
 from .assemble import Heading, is_faq_title, is_question
-from .markdown import table_blocks
+from .blocks import table_blocks
 
 BULLET = re.compile(r"^(\s*)([•◦▪▫‣●○■□➢➤►▸✓✔–*+\-·])\s+(\S.*)$")
 NUMBERED = re.compile(r"^(\s*)(\d{1,3}[.)]|[a-z]\)|\(\d{1,3}\)|\([a-z]\))\s+(\S.*)$")
@@ -110,9 +110,23 @@ FIELD = re.compile(
 YEAR = re.compile(r"(?:1[89]|20)\d\d")  # "2023" over a column of figures: a column name
 
 
+class UnitKind(StrEnum):
+    """What a run of lines is, before parse_text decides what it is read as."""
+
+    PARAGRAPH = "paragraph"  # prose; a one-line paragraph may still be read as a heading
+    ITEM = "item"  # a bullet or numbered line ("2. Getting started" may be a heading)
+    QUOTE = "quote"  # "> " lines
+    HEADING = "heading"  # underlined with === or ---, or "# Heading"
+    TABLE = "table"  # tab-separated rows (Unit.rows)
+
+
+# What a heading stands over (before anything else, a line is not one).
+BODY_KINDS = (UnitKind.PARAGRAPH, UnitKind.ITEM, UnitKind.QUOTE, UnitKind.TABLE)
+
+
 @dataclass
 class Unit:
-    kind: str  # "para" | "item" | "quote" | "heading"
+    kind: UnitKind
     text: str
     indent: int = 0
     lines: int = 1
@@ -121,6 +135,11 @@ class Unit:
     level: int = 2  # headings only
     rows: list[list[str]] | None = None  # tables only: the cells, every row as long
     header: bool = False  # tables only: the first row names the columns
+
+
+def _one_line(unit: Unit) -> bool:
+    """A paragraph of a single line: it may be a heading, a title, a byline, a field..."""
+    return unit.kind == UnitKind.PARAGRAPH and unit.lines == 1
 
 
 def _terminal(line: str) -> bool:
@@ -200,78 +219,99 @@ def _hard_wrapped(groups: list[list[str]]) -> bool:
 
 
 def _units(groups: list[list[str]]) -> list[Unit]:
+    """Groups of lines -> units: headings, quotes, list items, tables and paragraphs."""
     wrapped = _hard_wrapped(groups)
     units: list[Unit] = []
     for number, lines in enumerate(groups):
         i = 0
         while i < len(lines):
-            line = lines[i]
-            following = lines[i + 1] if i + 1 < len(lines) else ""
-            underline = UNDERLINE.match(following) if following else None
-            if underline and not _is_marker_line(line) and re.search(r"\w", line) and not (
-                    _row(line)):  # a table's row over a rule: its header
-                level = 1 if underline.group(1).startswith("=") else 2
-                units.append(Unit("heading", line.strip(), group=number, level=level))
-                i += 2
-                continue
-            if UNDERLINE.match(line):
-                i += 1  # a rule between parts: nothing to read
-                continue
-            if _row(line) and (i + 1 < len(lines) and _row(lines[i + 1]) or underline and (
-                    i + 2 < len(lines) and _row(lines[i + 2]))):  # before lists: "-<TAB>minus"
-                i = _table_unit(lines, i, number, units)
-                continue
-            atx = ATX.match(line)
-            if atx and _atx_heading(atx.group(2), len(atx.group(1)), lines[i - 1] if i else "",
-                                    following):
-                units.append(Unit("heading", atx.group(2), group=number, level=len(atx.group(1))))
-                i += 1
-                continue
-            quote = QUOTE_LINE.match(line)
-            if quote:
-                parts = [quote.group(1)]
-                while i + 1 < len(lines) and QUOTE_LINE.match(lines[i + 1]):
-                    i += 1
-                    parts.append(QUOTE_LINE.match(lines[i]).group(1))
-                units.append(Unit("quote", " ".join(parts), group=number))
-                i += 1
-                continue
-            item = BULLET.match(line) or NUMBERED.match(line)
-            if item:
-                indent = len(item.group(1))
-                parts = [item.group(3)]
-                while i + 1 < len(lines):
-                    nxt = lines[i + 1]
-                    nxt_indent = len(nxt) - len(nxt.lstrip())
-                    if _is_marker_line(nxt) or _row(nxt) or nxt_indent <= indent and not (
-                        nxt.lstrip()[:1].islower() and not _terminal(parts[-1])
-                    ):
-                        break
-                    parts.append(nxt.strip())
-                    i += 1
-                units.append(Unit("item", " ".join(parts), indent=indent, lines=len(parts),
-                                  group=number, numbered=bool(NUMBERED.match(line))))
-                i += 1
-                continue
-            parts = [line.strip()]
-            while i + 1 < len(lines):
-                nxt = lines[i + 1]
-                if _is_marker_line(nxt) or "\t" in nxt or "\t" in parts[-1] or (
-                    i + 2 < len(lines) and UNDERLINE.match(lines[i + 2])
-                ):
-                    break  # a table's rows stay one a line
-                last = parts[-1]
-                lower = nxt.lstrip()[:1].islower()
-                if not (lower and not _terminal(last) or len(last) >= LONG_LINE and (
-                    wrapped or not _terminal(last) or lower
-                )):
-                    break
-                parts.append(nxt.strip())
-                i += 1
-            units.append(Unit("para", " ".join(parts), indent=len(line) - len(line.lstrip()),
-                              lines=len(parts), group=number))
-            i += 1
+            i = _unit(lines, i, number, units, wrapped)
     return units
+
+
+def _unit(lines: list[str], i: int, group: int, units: list[Unit], wrapped: bool) -> int:
+    """The unit that starts at lines[i], appended to `units`; the index of the line after it."""
+    line = lines[i]
+    following = lines[i + 1] if i + 1 < len(lines) else ""
+    underline = UNDERLINE.match(following) if following else None
+    if underline and not _is_marker_line(line) and re.search(r"\w", line) and not (
+            _row(line)):  # a table's row over a rule: its header
+        level = 1 if underline.group(1).startswith("=") else 2
+        units.append(Unit(UnitKind.HEADING, line.strip(), group=group, level=level))
+        return i + 2
+    if UNDERLINE.match(line):
+        return i + 1  # a rule between parts: nothing to read
+    if _row(line) and (i + 1 < len(lines) and _row(lines[i + 1]) or underline and (
+            i + 2 < len(lines) and _row(lines[i + 2]))):  # before lists: "-<TAB>minus"
+        return _table_unit(lines, i, group, units)
+    atx = ATX.match(line)
+    if atx and _atx_heading(atx.group(2), len(atx.group(1)), lines[i - 1] if i else "",
+                            following):
+        units.append(Unit(UnitKind.HEADING, atx.group(2), group=group, level=len(atx.group(1))))
+        return i + 1
+    if QUOTE_LINE.match(line):
+        return _quote_unit(lines, i, group, units)
+    item = BULLET.match(line) or NUMBERED.match(line)
+    if item:
+        return _item_unit(lines, i, item, group, units)
+    return _para_unit(lines, i, group, units, wrapped)
+
+
+def _quote_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
+    """Consecutive "> " lines from lines[i] -> one quote unit; the index after them."""
+    parts: list[str] = []
+    while i < len(lines) and (quote := QUOTE_LINE.match(lines[i])):
+        parts.append(quote.group(1))
+        i += 1
+    units.append(Unit(UnitKind.QUOTE, " ".join(parts), group=group))
+    return i
+
+
+def _item_unit(lines: list[str], i: int, item: re.Match[str], group: int,
+               units: list[Unit]) -> int:
+    """A list item at lines[i] and the lines that continue it (indented deeper, or going on in
+    lower case after a line that does not end a sentence) -> one item unit; the index after."""
+    indent = len(item.group(1))
+    parts = [item.group(3)]
+    numbered = bool(NUMBERED.match(lines[i]))
+    while i + 1 < len(lines):
+        nxt = lines[i + 1]
+        nxt_indent = len(nxt) - len(nxt.lstrip())
+        if _is_marker_line(nxt) or _row(nxt) or nxt_indent <= indent and not (
+            nxt.lstrip()[:1].islower() and not _terminal(parts[-1])
+        ):
+            break
+        parts.append(nxt.strip())
+        i += 1
+    units.append(Unit(UnitKind.ITEM, " ".join(parts), indent=indent, lines=len(parts),
+                      group=group, numbered=numbered))
+    return i + 1
+
+
+def _para_unit(lines: list[str], i: int, group: int, units: list[Unit], wrapped: bool) -> int:
+    """A paragraph from lines[i]: the next line joins it if it goes on in lower case after a
+    line that does not end a sentence, or if this line is long (LONG_LINE) and the text is
+    hard-wrapped, does not end a sentence or the next goes on in lower case. Never a marker
+    line, a table's row or a line over an underline. The index after it."""
+    line = lines[i]
+    parts = [line.strip()]
+    while i + 1 < len(lines):
+        nxt = lines[i + 1]
+        if _is_marker_line(nxt) or "\t" in nxt or "\t" in parts[-1] or (
+            i + 2 < len(lines) and UNDERLINE.match(lines[i + 2])
+        ):
+            break  # a table's rows stay one a line
+        last = parts[-1]
+        lower = nxt.lstrip()[:1].islower()
+        if not (lower and not _terminal(last) or len(last) >= LONG_LINE and (
+            wrapped or not _terminal(last) or lower
+        )):
+            break
+        parts.append(nxt.strip())
+        i += 1
+    units.append(Unit(UnitKind.PARAGRAPH, " ".join(parts), indent=len(line) - len(line.lstrip()),
+                      lines=len(parts), group=group))
+    return i + 1
 
 
 def _row(line: str) -> bool:
@@ -281,7 +321,7 @@ def _row(line: str) -> bool:
 
 
 def _table_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
-    """Consecutive tab-separated rows from lines[i] -> one "table" unit; the index after them.
+    """Consecutive tab-separated rows from lines[i] -> one table unit; the index after them.
 
     Rows may have fewer cells than others (a copied row drops its trailing empty cells): the
     missing ones are empty, at the start for an indented row (its leading tab, an empty first
@@ -291,25 +331,25 @@ def _table_unit(lines: list[str], i: int, group: int, units: list[Unit]) -> int:
     """
     start = i
     rows: list[list[str]] = []
+    indented: list[bool] = []
     ruled = False
     while i < len(lines) and (_row(lines[i]) or UNDERLINE.match(lines[i])
                               and i + 1 < len(lines) and _row(lines[i + 1])):
         if UNDERLINE.match(lines[i]):
             ruled = ruled or i == start + 1
         else:
-            rows.append([(lines[i][:1].isspace(), cell.strip()) for cell in
-                         lines[i].strip().split("\t")])
+            indented.append(lines[i][:1].isspace())
+            rows.append([cell.strip() for cell in lines[i].strip().split("\t")])
         i += 1
     width = max(len(row) for row in rows)
-    cells = [[c for _, c in row] for row in rows]
-    for number, row in enumerate(rows):
-        if row[0][0] and len(row) < width:
-            cells[number][:0] = [""] * (width - len(row))
-    cells[0] += [""] * (width - len(cells[0]))  # every cell below the header has its name
+    for row, shifted in zip(rows, indented, strict=True):
+        if shifted and len(row) < width:
+            row[:0] = [""] * (width - len(row))
+    rows[0] += [""] * (width - len(rows[0]))  # every cell below the header has its name
     first = lines[start]
-    units.append(Unit("table", "\n".join(lines[start:i]), indent=len(first) - len(first.lstrip()),
-                      lines=len(rows), group=group, rows=cells,
-                      header=ruled or _has_header(cells)))
+    units.append(Unit(UnitKind.TABLE, "\n".join(lines[start:i]),
+                      indent=len(first) - len(first.lstrip()), lines=len(rows), group=group,
+                      rows=rows, header=ruled or _has_header(rows)))
     return i
 
 
@@ -432,50 +472,16 @@ def heading_like(text: str) -> bool:
 def _metadata(units: list[Unit]) -> dict:
     """Take the category, title, byline, reading time and date lines from the top."""
     meta: dict = {}
-    head = units[:6]
-    byline_at = None
-    for index, unit in enumerate(head):
-        if unit.kind != "para" or unit.lines != 1:
-            continue
-        byline = BYLINE.match(unit.text)
-        if byline and len(byline.group(1).split()) <= 8 and not _terminal(byline.group(1)):
-            name, *rest = re.split(r"\s+[|·•—–]\s+", byline.group(1), maxsplit=1)
-            date = _date(rest[0]) if rest else None
-            if date:  # "By Name | March 3, 2024"
-                meta["date"] = date
-            meta["byline"] = (name if date else byline.group(1)).strip(" ,|")
-            if byline.group(2):
-                meta["reading_time"] = byline.group(2)
-            byline_at = index
-            break
-        reading = READING_LINE.match(unit.text)
-        if reading and index <= 3:
-            meta["reading_time"] = reading.group(1)
-            byline_at = index
-            break
     used: set[int] = set()
+    byline_at = _byline(units, meta)
     if byline_at is not None:
         used.add(byline_at)
-        after = byline_at + 1
-        if after < len(units) and units[after].kind == "para":
-            reading = READING_LINE.match(units[after].text)
-            if reading and "reading_time" not in meta:
-                meta["reading_time"] = reading.group(1)
-                used.add(after)
-        candidates = [i for i in range(byline_at) if _meta_line(units[i])]
-        if candidates and candidates[-1] == byline_at - 1:
-            meta["title"] = strip_anchor(units[byline_at - 1].text)
-            used.add(byline_at - 1)
-            if byline_at >= 2 and byline_at - 2 in candidates and len(
-                units[byline_at - 2].text.split()
-            ) <= 6:
-                meta["category"] = units[byline_at - 2].text
-                used.add(byline_at - 2)
+        _above_byline(units, byline_at, meta, used)
     elif units and _title_line(units):
         meta["title"] = strip_anchor(units[0].text)
         used.add(0)
     for index, unit in enumerate(units[:8]):
-        if index in used or unit.kind != "para" or len(unit.text) > 40:
+        if index in used or unit.kind != UnitKind.PARAGRAPH or len(unit.text) > 40:
             continue
         date = _date(unit.text)
         if date:
@@ -487,20 +493,63 @@ def _metadata(units: list[Unit]) -> dict:
     return meta
 
 
+def _byline(units: list[Unit], meta: dict) -> int | None:
+    """The index of the byline ("By Name 5 min read", "By Name | March 3, 2024") or of a lone
+    reading time ("5 min read") among the first lines; what it says goes into `meta`."""
+    for index, unit in enumerate(units[:6]):
+        if not _one_line(unit):
+            continue
+        byline = BYLINE.match(unit.text)
+        if byline and len(byline.group(1).split()) <= 8 and not _terminal(byline.group(1)):
+            name, *rest = re.split(r"\s+[|·•—–]\s+", byline.group(1), maxsplit=1)
+            date = _date(rest[0]) if rest else None
+            if date:  # "By Name | March 3, 2024"
+                meta["date"] = date
+            meta["byline"] = (name if date else byline.group(1)).strip(" ,|")
+            if byline.group(2):
+                meta["reading_time"] = byline.group(2)
+            return index
+        reading = READING_LINE.match(unit.text)
+        if reading and index <= 3:
+            meta["reading_time"] = reading.group(1)
+            return index
+    return None
+
+
+def _above_byline(units: list[Unit], byline_at: int, meta: dict, used: set[int]) -> None:
+    """Around the byline: a reading time under it, the title right above it and a category
+    line above the title. Their indexes go into `used`."""
+    after = byline_at + 1
+    if after < len(units) and units[after].kind == UnitKind.PARAGRAPH:
+        reading = READING_LINE.match(units[after].text)
+        if reading and "reading_time" not in meta:
+            meta["reading_time"] = reading.group(1)
+            used.add(after)
+    candidates = [i for i in range(byline_at) if _meta_line(units[i])]
+    if candidates and candidates[-1] == byline_at - 1:
+        meta["title"] = strip_anchor(units[byline_at - 1].text)
+        used.add(byline_at - 1)
+        if byline_at >= 2 and byline_at - 2 in candidates and len(
+            units[byline_at - 2].text.split()
+        ) <= 6:
+            meta["category"] = units[byline_at - 2].text
+            used.add(byline_at - 2)
+
+
 def _title_line(units: list[Unit]) -> bool:
     """The first line is the title: a short line, or the only top-level underlined heading."""
     first = units[0]
-    if _meta_line(first) and heading_like(first.text.rstrip("?")):
+    if _meta_line(first):
         return True
     if _code_named(first) and not first.text.isalpha() and len(units) > 1 and (
             units[1].group != first.group):
         return True  # a manual or API page opens with its name: "frobnicate(1)", "lang_items"
-    return first.kind == "heading" and first.level == 1 and not any(
-        u.kind == "heading" and u.level == 1 for u in units[1:])
+    return first.kind == UnitKind.HEADING and first.level == 1 and not any(
+        u.kind == UnitKind.HEADING and u.level == 1 for u in units[1:])
 
 
 def _meta_line(unit: Unit) -> bool:
-    return unit.kind == "para" and unit.lines == 1 and heading_like(unit.text.rstrip("?"))
+    return _one_line(unit) and heading_like(unit.text.rstrip("?"))
 
 
 def _date(text: str) -> str | None:
@@ -518,60 +567,83 @@ def parse_text(text: str) -> tuple[list, dict]:
     """Plain text -> (headings and blocks in order, metadata)."""
     units = _units(_groups(text))
     meta = _metadata(units)
-    idents = _ident_headings(units)
-    items: list = []
-    one_group = len({unit.group for unit in units}) <= 1
-    fields = _repeated_fields(units)
-    in_faq = False
-    stack: list[int] = []
-    for index, unit in enumerate(units):
-        following = units[index + 1] if index + 1 < len(units) else None
-        previous = units[index - 1] if index else None
-        first_in_group = previous is None or previous.group != unit.group
-        if unit.kind != "item":
-            stack.clear()
-        if unit.kind == "table":
-            items.append(table_blocks(_unlabel(unit.rows or [], unit.header), unit.header))
-            continue
-        if unit.kind == "heading":
-            items.append(Heading(strip_anchor(unit.text), unit.level))
-            in_faq = is_faq_title(unit.text)
-            continue
-        if unit.kind == "quote":
-            items.append(Block(QUOTE, unit.text))
-            continue
-        if unit.kind == "item":
-            if unit.numbered and unit.indent == 0 and _numbered_heading(unit, previous, following):
-                items.append(Heading(strip_anchor(unit.text), 2))  # "2. Getting started"
-                in_faq = is_faq_title(unit.text)
-                stack.clear()
-                continue
-            while stack and stack[-1] > unit.indent:
-                stack.pop()
-            if not stack or stack[-1] < unit.indent:
-                stack.append(unit.indent)
-            items.append(Block(ITEM, unit.text, level=len(stack) - 1))
-            continue
+    return _TextReader(units).read(), meta
+
+
+class _TextReader:
+    """Units -> headings and blocks: which lines are headings, lead-ins, nested items."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        self.idents = _ident_headings(units)
+        self.fields = _repeated_fields(units)
+        self.one_group = len({unit.group for unit in units}) <= 1
+        self.items: list = []
+        self.in_faq = False  # under an FAQ heading: "...?" lines are questions
+        self.stack: list[int] = []  # the indents of the open list levels
+
+    def read(self) -> list:
+        for index, unit in enumerate(self.units):
+            if unit.kind != UnitKind.ITEM:
+                self.stack.clear()
+            if unit.kind == UnitKind.TABLE:
+                rows = _unlabel(unit.rows or [], unit.header)
+                self.items.append(table_blocks(rows, unit.header))
+            elif unit.kind == UnitKind.HEADING:
+                self.heading(unit.text, unit.level)
+            elif unit.kind == UnitKind.QUOTE:
+                self.items.append(Block(QUOTE, unit.text))
+            elif unit.kind == UnitKind.ITEM:
+                self.item(index, unit)
+            else:
+                self.paragraph(index, unit)
+        return self.items
+
+    def neighbours(self, index: int) -> tuple[Unit | None, Unit | None]:
+        """The units before and after units[index] (None at either end)."""
+        previous = self.units[index - 1] if index else None
+        following = self.units[index + 1] if index + 1 < len(self.units) else None
+        return previous, following
+
+    def heading(self, text: str, level: int) -> None:
+        self.items.append(Heading(strip_anchor(text), level))
+        self.in_faq = is_faq_title(text)
+
+    def item(self, index: int, unit: Unit) -> None:
+        """A list item, nested by its indent among the open levels; or a numbered heading."""
+        previous, following = self.neighbours(index)
+        if unit.numbered and unit.indent == 0 and _numbered_heading(unit, previous, following):
+            self.heading(unit.text, 2)  # "2. Getting started"
+            self.stack.clear()
+            return
+        while self.stack and self.stack[-1] > unit.indent:
+            self.stack.pop()
+        if not self.stack or self.stack[-1] < unit.indent:
+            self.stack.append(unit.indent)
+        self.items.append(Block(ITEM, unit.text, level=len(self.stack) - 1))
+
+    def paragraph(self, index: int, unit: Unit) -> None:
+        """A paragraph: a LEADIN (ends with ":"), an identifier heading or what it introduces,
+        a plain heading ("2.1 Setup" one level deeper), or a PARAGRAPH."""
         line = unit.text
+        previous, following = self.neighbours(index)
+        first_in_group = previous is None or previous.group != unit.group
         multi = MULTI_NUMBERED.match(line) if unit.lines == 1 else None
+        title = multi.group(2) if multi else line
         if unit.lines == 1 and line.endswith((":", "：")) and len(line.split()) <= 30:
-            items.append(Block(LEADIN, line))
-        elif unit.lines == 1 and in_faq and is_question(line):
-            items.append(Block(PARAGRAPH, line))
-        elif index in idents:
-            items.append(Heading(strip_anchor(line), 2))
-            in_faq = False
-        elif index - 1 in idents:  # what the identifier above is or does
-            items.append(Block(PARAGRAPH, line))
-        elif (first_in_group or one_group) and line not in fields and _plain_heading(
-                unit, multi.group(2) if multi else line, following):
-            title = multi.group(2) if multi else line
-            level = 2 + multi.group(1).count(".") if multi else 2
-            items.append(Heading(strip_anchor(title), level))
-            in_faq = is_faq_title(title)
+            self.items.append(Block(LEADIN, line))
+        elif unit.lines == 1 and self.in_faq and is_question(line):
+            self.items.append(Block(PARAGRAPH, line))
+        elif index in self.idents:
+            self.items.append(Heading(strip_anchor(line), 2))
+            self.in_faq = False
+        elif index - 1 in self.idents:  # what the identifier above is or does
+            self.items.append(Block(PARAGRAPH, line))
+        elif (first_in_group or self.one_group) and line not in self.fields and _plain_heading(
+                unit, title, following):
+            self.heading(title, 2 + multi.group(1).count(".") if multi else 2)
         else:
-            items.append(Block(PARAGRAPH, line))
-    return items, meta
+            self.items.append(Block(PARAGRAPH, line))
 
 
 def _plain_heading(unit: Unit, text: str, following: Unit | None) -> bool:
@@ -580,8 +652,7 @@ def _plain_heading(unit: Unit, text: str, following: Unit | None) -> bool:
     Not before one more heading-like line (unless it is an FAQ or ALL CAPS section title), and
     not a line of a program's output (indented deeper than what follows, see _output_line).
     """
-    if unit.lines != 1 or following is None or following.kind not in (
-            "para", "item", "quote", "table"):
+    if unit.lines != 1 or following is None or following.kind not in BODY_KINDS:
         return False
     if unit.indent > following.indent and not _all_caps(text) and _output_line(text, following):
         return False
@@ -607,8 +678,7 @@ def _repeated_fields(units: list[Unit]) -> set[str]:
     """
     seen: dict[str, int] = {}
     for unit in units:
-        if unit.kind == "para" and unit.lines == 1 and FIELD_LINE.match(unit.text) and not (
-                anchored(unit.text)):
+        if _one_line(unit) and FIELD_LINE.match(unit.text) and not anchored(unit.text):
             seen[unit.text] = seen.get(unit.text, 0) + 1
     return {text for text, count in seen.items() if count >= 2}
 
@@ -622,8 +692,7 @@ def _ident_shaped(unit: Unit) -> bool:
     address. A plain word ("allow") is shaped like one too: see _code_named.
     """
     text = unit.text
-    if unit.kind != "para" or unit.lines != 1 or unit.indent or len(text) > MAX_HEADING_CHARS or (
-            "\t" in text):
+    if not _one_line(unit) or unit.indent or len(text) > MAX_HEADING_CHARS or "\t" in text:
         return False
     match = IDENT.match(text)
     if not match or OPTION.match(text) and ": " not in text and not text.endswith(ANCHORS):
@@ -638,7 +707,10 @@ def _ident_shaped(unit: Unit) -> bool:
 
 
 def _ident_name(text: str) -> str:
-    """ "Static method: Pool.create(size)#" -> "Pool.create(size)"; "--out-dir: where" -> "--out-dir"."""
+    """The name in an identifier line.
+
+    "Static method: Pool.create(size)#" -> "Pool.create(size)"; "--out-dir: where" -> "--out-dir".
+    """
     return IDENT_PREFIX.sub("", text.rstrip("#¶§ ")).split(": ")[0]
 
 
@@ -649,7 +721,7 @@ def _code_named(unit: Unit) -> bool:
 
 
 def _indented_para(unit: Unit) -> bool:
-    return unit.kind in ("para", "table") and unit.indent > 0
+    return unit.kind in (UnitKind.PARAGRAPH, UnitKind.TABLE) and unit.indent > 0
 
 
 def _ident_headings(units: list[Unit]) -> set[int]:
@@ -669,7 +741,7 @@ def _ident_headings(units: list[Unit]) -> set[int]:
             continue
         previous = units[index - 1] if index else None
         following = units[index + 1] if index + 1 < len(units) else None
-        if following is None or following.kind not in ("para", "item", "quote", "table"):
+        if following is None or following.kind not in BODY_KINDS:
             continue
         if following.group == unit.group or _indented_para(following) or previous is not None and (
             previous.group == unit.group or previous.text.endswith(OPENERS)
@@ -689,15 +761,16 @@ def _all_caps(text: str) -> bool:
 
 
 def _heading_like_line(unit: Unit) -> bool:
-    return unit.kind == "para" and unit.lines == 1 and heading_like(unit.text)
+    return _one_line(unit) and heading_like(unit.text)
 
 
 def _numbered_heading(unit: Unit, previous: Unit | None, following: Unit | None) -> bool:
     """'2. Getting started' standing alone before a paragraph, not inside a numbered list."""
     if not heading_like(unit.text) or unit.lines != 1 or following is None:
         return False
-    if following.kind not in ("para", "table") or (previous is not None and previous.kind == "item"
-                                    and previous.group == unit.group):
+    if following.kind not in (UnitKind.PARAGRAPH, UnitKind.TABLE):
+        return False
+    if previous is not None and previous.kind == UnitKind.ITEM and previous.group == unit.group:
         return False
     return not (following.lines == 1 and heading_like(following.text)
                 and following.group == unit.group)

@@ -1,11 +1,11 @@
 """BS.1770 integrated loudness of a mono clip, with numpy alone.
 
 The K-weighting (a high shelf at 1500 Hz, +4 dB, and a high pass at 38 Hz, RBJ cookbook
-biquads as pyloudnorm designs them) is applied as a convolution (overlap-add) with the cascade's impulse
-response, computed once per sample rate and cut where it has decayed below -120 dB; the
-400 ms gating blocks with 75% overlap come from a cumulative sum. Same figures as pyloudnorm
-(tests/test_loudness.py checks it) without importing scipy, whose import alone costs a cold
-build more CPU time than all of its loudness measurements.
+biquads as pyloudnorm designs them) is applied as a convolution (overlap-add) with the
+cascade's impulse response, computed once per sample rate and cut where it has decayed
+below -120 dB; the 400 ms gating blocks with 75% overlap come from a cumulative sum. Same
+figures as pyloudnorm (tests/test_loudness.py checks it) without importing scipy, whose
+import alone costs a cold build more CPU time than all of its loudness measurements.
 """
 
 from __future__ import annotations

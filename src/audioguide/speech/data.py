@@ -1,4 +1,4 @@
-"""Word tables for speech text: data only, read by speech.py.
+"""Word tables for speech text: data only, read by the other modules of this package.
 
 Keys are matched as written (case matters unless a table says otherwise). Keep entries short and
 common; an article's own odd words belong in the user's lexicon (--lexicon FILE).

@@ -1,0 +1,89 @@
+"""Clip preparation: each synthesized clip (and an --intro/--outro jingle) becomes float
+samples ready for the encoder: the engine's silence trimmed, short fades (pydub), then
+levelled and limited (dsp.Leveler). pydub only ever holds one clip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import ffmpeg
+from ..errors import FFmpegError, OutputError
+from ..models import Clip
+from .dsp import Leveler
+
+FADE_MS = 8  # fades at every clip edge: no clicks where clips meet silence
+SILENCE_THRESHOLD_DB = -45.0  # below the clip's peak: what counts as the engine's silence
+KEEP_MS = 15  # keep this much of the engine's silence next to the speech (soft consonants)
+
+
+@dataclass
+class PreparedClip:
+    samples: object  # float32 numpy array at the clip's rate, loudness set, faded
+    rate: int
+
+
+def pydub_segment_class():
+    """pydub's AudioSegment, imported without its warning about a missing ffmpeg on PATH."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+
+    AudioSegment.converter = ffmpeg.ffmpeg_exe()
+    return AudioSegment
+
+
+def to_segment(clip: Clip):
+    AudioSegment = pydub_segment_class()
+    return AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.rate, channels=1)
+
+
+def to_samples(segment):
+    """A 16-bit pydub segment's samples as float32 in [-1, 1) (exact: a power-of-two scale)."""
+    import numpy as np
+
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32)
+    samples *= np.float32(1 / 32768)
+    return samples
+
+
+def trim_silence(segment):
+    """Cut the engine's own leading and trailing silence, keeping KEEP_MS of it."""
+    from pydub.silence import detect_leading_silence
+
+    if len(segment) == 0 or segment.max == 0:
+        return segment[:0]
+    threshold = segment.max_dBFS + SILENCE_THRESHOLD_DB
+    lead = detect_leading_silence(segment, silence_threshold=threshold, chunk_size=5)
+    tail = detect_leading_silence(segment.reverse(), silence_threshold=threshold, chunk_size=5)
+    start = max(0, lead - KEEP_MS)
+    end = min(len(segment), len(segment) - tail + KEEP_MS)
+    return segment[start:end] if end > start else segment[:0]
+
+
+def prepare_clip(clip: Clip, leveler: Leveler) -> PreparedClip:
+    """Trim, fade and level one clip; pydub works on this clip only."""
+    segment = trim_silence(to_segment(clip))
+    if len(segment) > 4 * FADE_MS:
+        segment = segment.fade_in(FADE_MS).fade_out(FADE_MS)
+    samples = to_samples(segment)
+    del segment
+    return PreparedClip(samples=leveler.level(samples, clip.rate), rate=clip.rate)
+
+
+def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):
+    """An --intro/--outro file: decoded by ffmpeg, faded in and out, a little under the voice."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read the jingle ({exc.strerror})") from exc
+    try:
+        pcm = ffmpeg.decode_pcm(data, rate)
+    except FFmpegError as exc:
+        raise FFmpegError(f"{path}: not an audio file ffmpeg can read ({exc})") from exc
+    segment = to_segment(Clip(pcm=pcm, rate=rate))
+    fade = min(fade_ms, len(segment) // 3)
+    segment = segment.fade_in(fade).fade_out(fade)
+    return Leveler(target_lufs - 4.0).level(to_samples(segment), rate)

@@ -1,0 +1,150 @@
+"""Everything written after the encode, as a list of small steps over the manifest.
+
+Each step takes the episode's Manifest and the Outputs it shares with the other steps, writes
+its files into the staging folder and records their names in `manifest.files`. The steps run in
+the order of STEPS (the page comes last: it links every other file). A new output is one new
+step (yt-dlp's postprocessors are the model). The pipeline moves the folder into place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..atomic import write_bytes, write_json
+from ..ffmpeg import run_ffmpeg
+from ..manifest import Manifest
+from ..models import Article, AudioFormat
+from ..settings import Settings
+from ..slug import slugify
+from ..version import __version__
+from . import transcripts
+from .cover_art import CoverArt, cover_art
+from .tags import EpisodeTags, ffmetadata, write_mp3_tags, write_mp4_tags
+
+
+@dataclass
+class Outputs:
+    """What the steps share beside the manifest."""
+
+    folder: Path  # the staging folder: every file goes here
+    article: Article
+    settings: Settings
+    encoded: Path  # the encoder's file, before tags and chapters
+    warn: Callable[[str], None]
+    cover: CoverArt | None = None
+    tags: EpisodeTags | None = None
+
+
+Step = Callable[[Manifest, Outputs], None]
+
+
+def episode_tags(manifest: Manifest, out: Outputs) -> EpisodeTags:
+    article, feed = out.article, out.settings.feed
+    return EpisodeTags(
+        title=article.title,
+        artist=article.byline or feed.author or "audioguide",
+        album=feed.title or article.category or "audioguide",
+        comment=f"{manifest.credit}. Made with audioguide {__version__}.",
+        language=manifest.lang,
+        date=article.date or (manifest.first_built or "")[:10],
+    )
+
+
+def cover_step(manifest: Manifest, out: Outputs) -> None:
+    out.cover = cover_art(out.article, out.settings, out.folder, out.warn)
+    manifest.files.cover = out.cover.name if out.cover else None
+
+
+def audio_step(manifest: Manifest, out: Outputs) -> None:
+    """The audio file: ID3 tags with CHAP/CTOC chapters (MP3), or MP4 chapters and tags (M4B)."""
+    out.tags = tags = episode_tags(manifest, out)
+    cover, mime = (out.cover.data, out.cover.mime) if out.cover else (None, "")
+    name = f"{manifest.slug}.{manifest.format}"
+    if manifest.format == AudioFormat.M4B:
+        mp4_with_chapters(out.encoded, out.folder / name, manifest)
+        out.encoded.unlink()
+        write_mp4_tags(out.folder / name, tags, cover, mime)
+    else:
+        write_mp3_tags(out.encoded, tags, manifest.chapters, cover, mime)
+        os.replace(out.encoded, out.folder / name)
+    manifest.files.audio = name
+    manifest.bytes = (out.folder / name).stat().st_size
+
+
+def mp4_with_chapters(source: Path, target: Path, manifest: Manifest) -> None:
+    meta = source.with_suffix(".ffmeta")
+    write_bytes(meta, ffmetadata(manifest.chapters, manifest.title))
+    run_ffmpeg(["-i", str(source), "-i", str(meta), "-map", "0:a", "-map_metadata", "1",
+                "-map_chapters", "1", "-c", "copy", "-movflags", "+faststart", "-f", "mp4",
+                "-y", str(target)])
+    meta.unlink()
+
+
+def sections_step(manifest: Manifest, out: Outputs) -> None:
+    """With --per-section: one numbered MP3 per chapter, cut from the episode (MP3 frames
+    copied, not re-encoded)."""
+    if not out.settings.per_section or out.tags is None:
+        return
+    folder = out.folder / "sections"
+    folder.mkdir(exist_ok=True)
+    audio, chapters, tags = out.folder / manifest.files.audio, manifest.chapters, out.tags
+    cover, mime = (out.cover.data, out.cover.mime) if out.cover else (None, "")
+    codec = (["-c", "copy"] if manifest.format == AudioFormat.MP3
+             else ["-c:a", "libmp3lame", "-b:a", out.settings.bitrate])
+    width = max(2, len(str(len(chapters))))
+    for n, chapter in enumerate(chapters, 1):
+        name = f"{n:0{width}d}-{slugify(chapter.title, 'section', 60)}.mp3"
+        target = folder / name
+        run_ffmpeg(["-ss", f"{chapter.start_ms / 1000:.3f}", "-to", f"{chapter.end_ms / 1000:.3f}",
+                    "-i", str(audio), "-map", "0:a", *codec, "-write_xing", "1",
+                    "-id3v2_version", "0", "-f", "mp3", "-y", str(target)])
+        section_tags = EpisodeTags(
+            title=chapter.title, artist=tags.artist, album=tags.title, comment=tags.comment,
+            language=tags.language, date=tags.date, track=f"{n}/{len(chapters)}",
+        )
+        write_mp3_tags(target, section_tags, [], cover, mime)
+        manifest.files.sections.append(f"sections/{name}")
+
+
+def transcripts_step(manifest: Manifest, out: Outputs) -> None:
+    """WebVTT, SRT, plain text and the Podcasting 2.0 JSON transcript."""
+    slug, files, cues = manifest.slug, manifest.files, manifest.cues
+    files.vtt, files.srt, files.txt, files.json = (f"{slug}.vtt", f"{slug}.srt", f"{slug}.txt",
+                                                   f"{slug}.json")
+    write_bytes(out.folder / files.vtt, transcripts.to_vtt(cues))
+    write_bytes(out.folder / files.srt, transcripts.to_srt(cues))
+    write_bytes(out.folder / files.txt, transcripts.to_text(
+        manifest.title, manifest.byline, manifest.chapters, cues))
+    write_json(out.folder / files.json, transcripts.json_document(cues), newline=True)
+
+
+def chapters_step(manifest: Manifest, out: Outputs) -> None:
+    """Podcasting 2.0 JSON chapters, to the millisecond of the ID3 chapters."""
+    from ..publish.chapters import chapters_json
+
+    manifest.files.chapters = f"{manifest.slug}.chapters.json"
+    write_bytes(out.folder / manifest.files.chapters,
+                      chapters_json(manifest.chapters, manifest.title))
+
+
+def page_step(manifest: Manifest, out: Outputs) -> None:
+    """The read-along player page (last: it links every other file)."""
+    try:
+        from ..publish.page import write_episode_page
+    except ImportError:
+        manifest.files.page = None
+        return
+    manifest.files.page = "index.html"
+    write_episode_page(out.folder, manifest)
+
+
+STEPS: tuple[Step, ...] = (cover_step, audio_step, sections_step, transcripts_step,
+                           chapters_step, page_step)
+
+
+def write_outputs(manifest: Manifest, out: Outputs, steps: tuple[Step, ...] = STEPS) -> None:
+    for step in steps:
+        step(manifest, out)

@@ -1,0 +1,55 @@
+"""Blocks that every reader builds the same way: code blocks and tables.
+
+A code block is shown in the transcript, not spelled out: the listener hears a short note
+naming its language (`code_note`). A table is shown as "Name | Age" lines and read row by row,
+each value with its column name (`table_blocks`).
+"""
+
+from __future__ import annotations
+
+from ..models import TABLE, Block
+from .assemble import squash
+
+LANGUAGE_NAMES = {
+    "py": "Python", "python": "Python", "js": "JavaScript", "javascript": "JavaScript",
+    "ts": "TypeScript", "typescript": "TypeScript", "sh": "shell", "bash": "shell",
+    "shell": "shell", "console": "shell", "zsh": "shell", "powershell": "PowerShell",
+    "c": "C", "cpp": "C++", "c++": "C++", "cs": "C#", "csharp": "C#", "java": "Java",
+    "go": "Go", "rust": "Rust", "rs": "Rust", "rb": "Ruby", "ruby": "Ruby", "php": "PHP",
+    "html": "HTML", "css": "CSS", "json": "JSON", "yaml": "YAML", "yml": "YAML",
+    "toml": "TOML", "sql": "SQL", "xml": "XML", "kotlin": "Kotlin", "swift": "Swift",
+    "r": "R", "ini": "INI", "dockerfile": "Dockerfile", "makefile": "Makefile",
+}
+
+
+def code_note(language: str) -> str:
+    """What to say for a code block: a short note, the code itself stays in the transcript."""
+    words = (language or "").split()
+    name = LANGUAGE_NAMES.get(words[0].lower().lstrip("{.") if words else "", "")
+    if name:
+        return f"A code example in {name}, shown in the transcript."
+    return "A code example, shown in the transcript."
+
+
+def table_blocks(rows: list[list[str]], has_header: bool = True) -> Block:
+    """A table: plain text for the transcript, read row by row for the listener."""
+    rows = [[squash(cell) for cell in row] for row in rows if any(squash(c) for c in row)]
+    text = "\n".join(" | ".join(row) for row in rows)
+    header = rows[0] if has_header and len(rows) > 1 else []
+    body = rows[1:] if header else rows
+    spoken_rows = []
+    for number, row in enumerate(body, 1):
+        if header:
+            # Copied rows may be ragged: cells past the header's last column are not read.
+            cells = [f"{name}, {value}" if name else value
+                     for name, value in zip(header, row, strict=False) if value]
+        else:
+            cells = [value for value in row if value]
+        if cells:
+            row_text = f"Row {number}: " + "; ".join(cells)
+            spoken_rows.append(row_text if row_text.endswith((".", "!", "?")) else row_text + ".")
+    intro = f"A table with {len(body)} row{'s' if len(body) != 1 else ''}"
+    if header:
+        intro += ": " + ", ".join(name for name in header if name)
+    spoken = " ".join([intro + "."] + spoken_rows)
+    return Block(TABLE, text, spoken=spoken)

@@ -1,0 +1,248 @@
+"""An HTML tree -> headings and blocks: what both the HTML and the Markdown readers need.
+
+`parse_document` builds an lxml tree (no DTDs, external entities or network resources);
+`strip_furniture` takes navigation, headers, footers, sidebars, banners, forms, scripts and
+styles out of it; `BlockWalker` reads headings h1-h6, paragraphs, lists, quotes, code and tables
+from an element in document order. `parse_fragment` does all three for an HTML block inside
+Markdown; `html_text` is the text of a fragment without building a tree.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block
+from .assemble import Heading, squash
+from .blocks import code_note, table_blocks
+
+MAX_DEPTH = 150  # deeper elements are read as flat text (no recursion past this)
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup",
+    "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "menu",
+    "caption", "colgroup", "noscript", "doc",
+}
+LIST_TAGS = ("ul", "ol", "menu")
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object",
+             "embed", "canvas", "button", "select", "textarea", "input", "head", "link", "meta")
+FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "dialog", "menu")
+FURNITURE_WORDS = re.compile(
+    r"(^|[-_\s])(nav|navbar|navigation|menu|sidebar|side-bar|footer|header|cookie|cookies|"
+    r"consent|banner|breadcrumbs?|share|social|related|comments?|advert|ads|promo|newsletter|"
+    r"subscribe|popup|modal|skip)($|[-_\s])",
+    re.IGNORECASE,
+)
+ITEM_INLINE = ("p", "div", "span", "dd", "dt", "figcaption", "section", "summary")
+# (iframes are among DROP_TAGS, gone before containers are looked at)
+FURNITURE_CONTAINERS = ("div", "section", "ul", "ol", "dl", "table", "p", "span")
+_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+_CODE_LANGUAGE = re.compile(r"(?:language|lang|highlight)-([\w+#-]+)")
+
+
+def _parser():
+    from lxml import html as lxml_html
+
+    return lxml_html.HTMLParser(
+        recover=True, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+        default_doctype=False,
+    )
+
+
+def parse_document(text: str):
+    """The page as an lxml tree (its <html> element), or None if lxml cannot build one."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    # lxml refuses str input that declares its own encoding.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        return lxml_html.document_fromstring(text, parser=_parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def body_of(tree):
+    """The tree's <body>, else the tree itself."""
+    bodies = tree.xpath("//body")
+    return bodies[0] if bodies else tree
+
+
+def strip_furniture(tree) -> None:
+    """Remove scripts, styles, navigation, headers, footers, sidebars, banners (in place).
+
+    A container marked as furniture (class, id or role; or hidden) goes only if it holds less
+    than 30% of the page's text: a wrapper holding most of it is the content, whatever its class.
+    """
+    for element in list(tree.iter(*DROP_TAGS, *FURNITURE_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    total = len(tree.text_content()) or 1
+    for element in list(tree.iter(*FURNITURE_CONTAINERS)):
+        if element.getparent() is None:
+            continue
+        marks = " ".join(filter(None, (element.get("class"), element.get("id"),
+                                        element.get("role"))))
+        hidden = element.get("aria-hidden") == "true" or element.get("hidden") is not None
+        if (hidden or marks and FURNITURE_WORDS.search(marks)) and len(
+            element.text_content()
+        ) < 0.3 * total:
+            element.drop_tree()
+
+
+def _tag(node) -> str:
+    """An element's tag in lower case; "" for comments and processing instructions."""
+    return node.tag.lower() if isinstance(node.tag, str) else ""
+
+
+def element_text(element) -> str:
+    """All text inside an element in document order, without scripts and styles; <br> breaks."""
+    from lxml import etree
+
+    parts: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")  # only the tail of a comment is text
+        elif event == "start":
+            tag = _tag(node)
+            if tag in DROP_TAGS:
+                walker.skip_subtree()
+            elif tag == "br":
+                parts.append("\n")
+            elif node.text:
+                parts.append(node.text)
+        elif node is not element and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+class BlockWalker:
+    """Reads an element's headings and blocks, in document order, into `items`.
+
+    Inline text is gathered until a block element starts or ends, then becomes a PARAGRAPH
+    (a QUOTE inside <blockquote>). Lists nest: an ITEM's level is its list depth.
+    """
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.inline: list[str] = []
+
+    def flush(self, quote: bool) -> None:
+        text = squash("".join(self.inline))
+        self.inline = []
+        if text:
+            self.items.append(Block(QUOTE if quote else PARAGRAPH, text))
+
+    def walk(self, element, depth: int = 0, quote: bool = False, list_level: int = -1) -> None:
+        if isinstance(element.tag, str) and element.text:
+            self.inline.append(element.text)
+        for child in element:
+            tag = _tag(child)
+            if not tag or tag in DROP_TAGS:
+                pass
+            elif tag not in BLOCK_TAGS or tag == "pre" and element.tag == "p":
+                self.inline.append(element_text(child))
+            else:
+                self.flush(quote)
+                self.block(child, tag, depth + 1, quote, list_level)
+            if child.tail:
+                self.inline.append(child.tail)
+        self.flush(quote)
+
+    def block(self, element, tag: str, depth: int, quote: bool, list_level: int) -> None:
+        if depth > MAX_DEPTH:
+            text = squash(element_text(element))
+            if text:
+                self.items.append(Block(PARAGRAPH, text))
+        elif tag in HEADINGS:
+            self.items.append(Heading(squash(element_text(element)), HEADINGS[tag]))
+        elif tag == "pre":
+            self.code(element)
+        elif tag == "table":
+            self.table(element)
+        elif tag in LIST_TAGS:
+            self.list_children(element, depth + 1, quote, list_level)
+        elif tag == "li":
+            self.list_item(element, depth, list_level + 1)
+        elif tag == "blockquote":
+            self.walk(element, depth, True, list_level)
+        elif tag != "hr":
+            self.walk(element, depth, quote, list_level)
+
+    def code(self, pre) -> None:
+        """A <pre>: a CODE block, its language from a "language-x" class on it or its <code>."""
+        code = element_text(pre).strip("\n")
+        if not code.strip():
+            return
+        classes = " ".join(filter(None, [pre.get("class")] + [
+            c.get("class") for c in pre.iter("code") if c.get("class")]))
+        match = _CODE_LANGUAGE.search(classes or "")
+        self.items.append(Block(CODE, code, spoken=code_note(match.group(1) if match else "")))
+
+    def table(self, table) -> None:
+        """A <table>: one TABLE block; its first row is the header if all its cells are <th>."""
+        rows: list[list[str]] = []
+        header = False
+        for row in table.iter("tr"):
+            cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            if not rows and cells and all(c.tag == "th" for c in cells):
+                header = True
+            rows.append([element_text(c) for c in cells])
+        if any(squash(cell) for row in rows for cell in row):
+            self.items.append(table_blocks(rows, has_header=header))
+
+    def list_children(self, element, depth: int, quote: bool, level: int) -> None:
+        """A list's <li>s are items one level below `level`; anything else is read as a block."""
+        for child in element:
+            tag = _tag(child)
+            if tag == "li":
+                self.list_item(child, depth, level + 1)
+            elif tag:
+                self.block(child, tag, depth, quote, level)
+
+    def list_item(self, element, depth: int, level: int) -> None:
+        """The item's own text is one ITEM; nested lists and blocks follow one level deeper."""
+        if depth > MAX_DEPTH:
+            text = squash(element_text(element))
+            if text:
+                self.items.append(Block(ITEM, text, level=max(0, level)))
+            return
+        own: list[str] = [element.text or ""]
+        nested = []
+        for child in element:
+            tag = _tag(child)
+            if tag in BLOCK_TAGS and tag not in ITEM_INLINE:
+                nested.append(child)
+            elif tag and tag not in DROP_TAGS:
+                own.append(element_text(child) + (" " if tag in ITEM_INLINE else ""))
+            if child.tail:
+                own.append(child.tail)
+        text = squash("".join(own))
+        if text:
+            self.items.append(Block(ITEM, text, level=max(0, level)))
+        for child in nested:
+            tag = child.tag.lower()
+            if tag in LIST_TAGS:
+                self.list_children(child, depth + 1, False, level)
+            else:
+                self.block(child, tag, depth + 1, False, level)
+        self.flush(False)
+
+
+def parse_fragment(fragment: str) -> list:
+    """Headings and blocks of an HTML fragment (an HTML block inside Markdown)."""
+    tree = parse_document(f"<html><body>{fragment}</body></html>")
+    if tree is None:
+        return []
+    strip_furniture(tree)
+    walker = BlockWalker()
+    walker.walk(body_of(tree))
+    return walker.items
+
+
+def html_text(fragment: str) -> str:
+    """The text of an HTML fragment without a tree: no tags, comments, scripts; entities read."""
+    return squash(html.unescape(_TAG.sub(" ", fragment)))

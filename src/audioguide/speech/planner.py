@@ -1,0 +1,343 @@
+"""The utterance planner: Article -> Plan of Utterances (plan), and section_summary.
+
+Pure and deterministic. Each sentence of a block becomes one Utterance (long ones split, see
+MAX_SPOKEN_CHARS); chapter titles, the opening announcement and the pauses are added here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..errors import SourceError
+from ..models import Article, Block, BlockKind, CueKind, Utterance
+from ..settings import Pauses, Settings
+from .sentences import count_words, estimate_seconds, split_sentences
+from .spoken import is_english, spoken_form
+
+# No utterance's spoken text is longer than this: engines slow down, drift or cut off on very
+# long inputs (gTTS splits at 100 characters itself), and one sentence is one transcript cue.
+# Longer sentences are split at ";", ":" and ",", then between words, each piece its own
+# Utterance (shown and spoken split alike); runs of over 40 characters without a space are
+# said shortened (shorten_long_words), and anything still too long is cut at a space (_clip).
+MAX_SPOKEN_CHARS = 400
+
+# What a sentence is fitted to: a little below MAX_SPOKEN_CHARS, leaving room for words said
+# around it ("Quote: ... End quote.").
+_SENTENCE_CHARS = MAX_SPOKEN_CHARS - 20
+
+INTRODUCTION = "Introduction"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an episode says, in order: chapter titles and one Utterance per sentence."""
+
+    chapter_titles: tuple[str, ...]
+    utterances: tuple[Utterance, ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Chapters and the section summary
+
+
+def _block_text(block: Block) -> str:
+    """The words of a block a listener hears (code and tables: their spoken note)."""
+    return block.spoken if block.spoken is not None else block.text
+
+
+def _chapters(article: Article) -> list[tuple[str, tuple[Block, ...], bool]]:
+    """(chapter title, blocks, has a heading) for every section worth a chapter."""
+    chapters = []
+    for section in article.sections:
+        title = " ".join(section.title.split())
+        if not title and not section.blocks:
+            continue
+        chapters.append((title or INTRODUCTION, section.blocks, bool(title)))
+    return chapters
+
+
+def _article_words(article: Article) -> int:
+    return sum(
+        count_words(_block_text(block)) for _, blocks, _ in _chapters(article) for block in blocks
+    )
+
+
+def section_summary(article: Article, settings: Settings) -> dict:
+    """{"title": str, "sections": [{"title", "words", "seconds"}]} for `audioguide sections`."""
+    sections = []
+    for title, blocks, _ in _chapters(article):
+        words = sum(count_words(_block_text(block)) for block in blocks)
+        seconds = round(estimate_seconds(words, settings.rate), 1)
+        sections.append({"title": title, "words": words, "seconds": seconds})
+    return {"title": article.title, "sections": sections}
+
+
+# --------------------------------------------------------------------------------------------
+# Fitting text to MAX_SPOKEN_CHARS
+
+
+@dataclass(frozen=True)
+class _Piece:
+    shown: str
+    spoken: str
+    pause: int
+    kind: CueKind
+    paragraph_end: bool = False
+
+
+_SPLITTERS = (r"(?<=;)\s+", r"(?<=:)\s+", r"(?<=,)\s+", r"\s+")
+
+
+def _fit(shown: str, speak: Callable[[str], str], limit: int, level: int = 0) -> list[str]:
+    """Split `shown` into pieces whose spoken form is at most `limit` characters."""
+    if len(speak(shown)) <= limit:
+        return [shown]
+    if level >= len(_SPLITTERS):
+        return [shown]  # no space left to split at: _clip shortens what is said
+    parts = [p for p in re.split(_SPLITTERS[level], shown) if p]
+    if len(parts) == 1:
+        return _fit(shown, speak, limit, level + 1)
+    pieces: list[str] = []
+    current = ""
+    for part in parts:
+        candidate = f"{current} {part}" if current else part
+        if current and len(speak(candidate)) > limit:
+            pieces.append(current)
+            current = part
+        else:
+            current = candidate
+    pieces.append(current)
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(_fit(piece, speak, limit, level + 1))
+    return out
+
+
+def _clip(spoken: str, limit: int) -> str:
+    """Cut spoken text to `limit` characters at a space (a last resort: _fit splits first)."""
+    if len(spoken) <= limit:
+        return spoken
+    cut = spoken[: limit + 1].rsplit(" ", 1)[0] if " " in spoken[:limit] else spoken[:limit]
+    return cut.rstrip(" ,;:")
+
+
+def _speakable(spoken: str) -> bool:
+    return any(char.isalnum() for char in spoken)
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks and headings to pieces
+
+
+class _Planner:
+    """Turns blocks and headings into pieces, saying each distinct text once."""
+
+    def __init__(self, settings: Settings, lang: str, lexicon: Mapping[str, str] | None):
+        self.pauses = settings.pauses
+        self.english = is_english(lang)
+        memo: dict[str, str] = {}
+
+        def speak(text: str) -> str:
+            if text not in memo:
+                memo[text] = spoken_form(text, lang, lexicon)
+            return memo[text]
+
+        self.speak = speak
+
+    def sentences(
+        self, text: str, kind: CueKind, pause: int, prefix: str = "", suffix: str = ""
+    ) -> list[_Piece]:
+        """One piece per sentence (long ones split); the last gets `pause` and ends the block."""
+        shown_parts: list[str] = []
+        for sentence in split_sentences(text):
+            shown_parts.extend(_fit(sentence, self.speak, _SENTENCE_CHARS))
+        spoken_parts = [_clip(self.speak(part), _SENTENCE_CHARS) for part in shown_parts]
+        kept = [(s, p) for s, p in zip(shown_parts, spoken_parts, strict=True) if _speakable(p)]
+        pieces = []
+        for index, (shown, spoken) in enumerate(kept):
+            if index == 0 and prefix:
+                spoken = f"{prefix} {spoken}"
+            last = index == len(kept) - 1
+            if last and suffix:
+                spoken = f"{spoken} {suffix}"
+            pieces.append(
+                _Piece(shown, spoken, pause if last else self.pauses.sentence, kind, last)
+            )
+        return pieces
+
+    def spoken_note(self, block: Block) -> list[_Piece]:
+        """Code and tables: shown as written, said as Block.spoken (split if it is long)."""
+        if block.spoken is not None:
+            note = block.spoken
+        elif block.kind == BlockKind.CODE:
+            note = "A code example, shown in the transcript." if self.english else ""
+        else:
+            note = block.text
+        spoken = self.speak(note)
+        if not _speakable(spoken):
+            return []
+        if len(spoken) <= MAX_SPOKEN_CHARS:
+            return [_Piece(block.text, spoken, self.pauses.paragraph, CueKind.SENTENCE, True)]
+        return self.sentences(note, CueKind.SENTENCE, self.pauses.paragraph)
+
+    def block(self, block: Block) -> list[_Piece]:
+        p = self.pauses
+        if block.kind == BlockKind.ITEM:
+            return self.sentences(block.text, CueKind.ITEM, p.item)
+        if block.kind == BlockKind.QUESTION:
+            return self.sentences(block.text, CueKind.QUESTION, p.paragraph)
+        if block.kind == BlockKind.QUOTE and self.english:
+            return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, "Quote:", "End quote.")
+        if block.kind in (BlockKind.CODE, BlockKind.TABLE):
+            return self.spoken_note(block)
+        if block.kind == BlockKind.SUBHEADING:
+            return self.heading(block.text, CueKind.SENTENCE)
+        # PARAGRAPH, LEADIN, QUOTE in other languages and any kind this module does not know
+        return self.sentences(block.text, CueKind.SENTENCE, p.paragraph)
+
+    def heading(self, text: str, kind: CueKind = CueKind.HEADING) -> list[_Piece]:
+        """A title, said with a falling tone and followed by the heading pause."""
+        spoken = self.speak(text)
+        if not _speakable(spoken):
+            return []
+        if spoken[-1] not in ".!?":
+            spoken += "."  # a falling tone: said as a title, not as the start of a sentence
+        if len(spoken) > MAX_SPOKEN_CHARS:
+            return self.sentences(text, kind, self.pauses.heading)
+        return [_Piece(text, spoken, self.pauses.heading, kind, True)]
+
+
+# --------------------------------------------------------------------------------------------
+# The plan
+
+
+class _Chapter(NamedTuple):
+    title: str
+    titled: bool  # has a heading of its own (the opening section has not)
+    body: list[list[_Piece]]  # the pieces of each block that has something to say
+
+
+def _spoken_chapters(article: Article, planner: _Planner) -> list[_Chapter]:
+    """The chapters with something to say. Raises SourceError if there are none."""
+    chapters = []
+    for title, blocks, titled in _chapters(article):
+        body = [pieces for pieces in (planner.block(block) for block in blocks) if pieces]
+        heading_speakable = titled and _speakable(planner.speak(title))
+        if body or heading_speakable:
+            chapters.append(_Chapter(title, titled, body))
+    if not chapters:
+        where = article.source or article.title or "article"
+        raise SourceError(
+            f"{where}: nothing to read aloud; give it an article with sentences of text"
+        )
+    return chapters
+
+
+def _with_headings(
+    chapters: list[_Chapter], planner: _Planner, announce: bool
+) -> list[list[_Piece]]:
+    """Each chapter's pieces: its spoken title ("Section 3 of 8: ..."), then its blocks."""
+    titled_total = sum(1 for chapter in chapters if chapter.titled)
+    out: list[list[_Piece]] = []
+    number = 0
+    for title, titled, body in chapters:
+        pieces: list[_Piece] = []
+        if titled:
+            number += 1
+            if not announce:
+                pieces.extend(planner.heading(title))
+            elif planner.english:
+                pieces.extend(planner.heading(f"Section {number} of {titled_total}: {title}"))
+            else:
+                pieces.extend(planner.heading(f"{number}/{titled_total}: {title}"))
+        for block_pieces in body:
+            pieces.extend(block_pieces)
+        out.append(pieces)
+    return out
+
+
+def _intro(article: Article, planner: _Planner, settings: Settings, sections: int) -> list[_Piece]:
+    """The opening announcement ("Title, by Author. 3 sections, about 5 minutes.")."""
+    seconds = estimate_seconds(_article_words(article), settings.rate)
+    intro = _intro_sentence(article, sections, seconds, planner.english)
+    spoken = planner.speak(intro)
+    if not _speakable(spoken):
+        return []
+    if len(spoken) <= MAX_SPOKEN_CHARS:
+        return [_Piece(intro, spoken, settings.pauses.intro, CueKind.INTRO, True)]
+    return planner.sentences(intro, CueKind.INTRO, settings.pauses.intro)
+
+
+def _minutes_phrase(seconds: float) -> str:
+    if seconds < 45:
+        return "less than a minute"
+    minutes = max(1, round(seconds / 60))
+    return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
+
+
+def _intro_sentence(article: Article, sections: int, seconds: float, english: bool) -> str:
+    title = " ".join(article.title.split()).rstrip(".")
+    byline = " ".join(article.byline.split())
+    if not english:
+        return ". ".join(part for part in (title, byline) if part) + "."
+    if title and byline:
+        opening = f"{title} By {byline}." if title[-1] in "?!" else f"{title}, by {byline}."
+    elif title or byline:
+        opening = title if title[-1:] in ("?", "!") else f"{title or byline}."
+    else:
+        opening = ""
+    counts = f"{sections} section{'s' if sections != 1 else ''}, " if sections else ""
+    summary = f"{counts}{_minutes_phrase(seconds)}."
+    summary = summary[0].upper() + summary[1:]
+    return f"{opening} {summary}".strip()
+
+
+def _utterances(chapters: list[list[_Piece]], pauses: Pauses) -> tuple[Utterance, ...]:
+    """The pieces as Utterances: a chapter's last piece ends its paragraph and gets the
+    section pause (none after the very last)."""
+    utterances: list[Utterance] = []
+    for index, pieces in enumerate(chapters):
+        for position, piece in enumerate(pieces):
+            pause = piece.pause
+            if position == len(pieces) - 1:
+                pause = 0 if index == len(chapters) - 1 else pauses.section
+            utterances.append(
+                Utterance(
+                    shown=piece.shown,
+                    spoken=piece.spoken,
+                    pause_after=pause,
+                    section=index,
+                    kind=piece.kind,
+                    paragraph_end=piece.paragraph_end or position == len(pieces) - 1,
+                )
+            )
+    return tuple(utterances)
+
+
+def plan(
+    article: Article,
+    settings: Settings,
+    lang: str,
+    lexicon: Mapping[str, str] | None = None,
+) -> Plan:
+    """The utterances of an episode, in order, with their chapters. Pure and deterministic.
+
+    Opening announcement (settings.intro_summary), then per chapter: its spoken title
+    ("Section 3 of 8: ..." with settings.announce), then one utterance per sentence of its
+    blocks. Pauses come from settings.pauses. Text with nothing to say (emoji, symbols) is
+    dropped; chapters left with nothing are dropped. No spoken text exceeds MAX_SPOKEN_CHARS.
+    Raises SourceError when the article has nothing to read aloud.
+    """
+    planner = _Planner(settings, lang, lexicon)
+    chapters = _spoken_chapters(article, planner)
+    pieces = _with_headings(chapters, planner, settings.announce)
+    if settings.intro_summary:
+        titled_total = sum(1 for chapter in chapters if chapter.titled)
+        pieces[0][:0] = _intro(article, planner, settings, titled_total)
+    return Plan(
+        chapter_titles=tuple(chapter.title for chapter in chapters),
+        utterances=_utterances(pieces, settings.pauses),
+    )

@@ -1,0 +1,70 @@
+"""Sentences, words and speaking time: split_sentences, count_words, estimate_seconds."""
+
+from __future__ import annotations
+
+import re
+
+from . import data
+
+WORDS_PER_MINUTE = 155.0
+
+_BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?])+[\"'”’»)\]]*(?=\s)")
+_INITIAL = re.compile(r"^[\"'“‘(\[]*(?:[A-Za-z]|(?:[A-Z]\.)+[A-Z])\.$")  # "J.", "U.S."
+
+
+def _next_starts_lower(rest: str) -> bool:
+    """True if the next word (after opening quotes or brackets) starts in lower case or a digit."""
+    for char in rest:
+        if char.isalnum():
+            return char.islower() or char.isdigit()
+        if char.isspace() or char in "\"'“‘([«¿¡-–—":
+            continue
+        return False
+    return False
+
+
+def _is_abbreviation(text: str, start: int, match: re.Match) -> bool:
+    """True if the period of `match` ends an abbreviation or an initial, not a sentence."""
+    mark = match.group()
+    if "." not in mark or any(c in mark for c in "!?…") or mark.startswith(".."):
+        return False
+    word = text[text.rfind(" ", start, match.start()) + 1 : match.end()]
+    bare = word.rstrip("\"'”’»)]").lower().lstrip("\"'“‘([")
+    return bare in data.NON_TERMINAL or bool(_INITIAL.match(word))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; " ".join(result) is the whitespace-normalized text.
+
+    A break comes after ".", "!", "?" or an ellipsis (and any closing quotes or brackets) that
+    is followed by a space, except after common abbreviations ("e.g.", "Dr.", "vs."), after an
+    initial before a name ("J. Smith"), or when the next word starts in lower case or with a
+    digit ("etc. and", "He said "Stop!" and left"). Decimals never break: no space follows.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if _next_starts_lower(text[end:]) or _is_abbreviation(text, start, match):
+            continue  # "etc. and", "Dr. Lee", "J. R. R. Tolkien", "the U.S. Army"
+        sentences.append(text[start:end].strip())
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def count_words(text: str) -> int:
+    """Words in text: runs of non-space characters that hold a letter or a digit."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
+def estimate_seconds(words: int, rate: float = 1.0) -> float:
+    """Speaking time for `words` at about 155 words a minute, times the speed `rate`."""
+    if words <= 0:
+        return 0.0
+    return words * 60.0 / (WORDS_PER_MINUTE * (rate or 1.0))

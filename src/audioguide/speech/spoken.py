@@ -1,0 +1,31 @@
+"""spoken_form: the text an engine says for a piece of an article, in its language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .english import ENGLISH_STEPS
+from .lexicon import apply_lexicon, protect, restore
+from .neutral import NEUTRAL_STEPS, tidy
+
+
+def is_english(lang: str | None) -> bool:
+    """True for "en", "en-GB", "EN_us" and for no language at all ("" or None)."""
+    return (lang or "en").lower().replace("_", "-").split("-")[0] == "en"
+
+
+def spoken_form(text: str, lang: str = "en", lexicon: Mapping[str, str] | None = None) -> str:
+    """The text an engine should say for `text` ("" when there is nothing to say).
+
+    English goes through ENGLISH_STEPS; other languages through the language-neutral
+    NEUTRAL_STEPS. Lexicon entries are matched on the words as written (and protected from the
+    other steps), then once more on the spoken result.
+    """
+    steps = ENGLISH_STEPS if is_english(lang) else NEUTRAL_STEPS
+    text, saved = protect(text, lexicon)
+    for step in steps:
+        text = step(text)
+    if not lexicon:
+        return text
+    text = apply_lexicon(text, lexicon)  # words the steps made ("Nasa")
+    return tidy(restore(text, saved))
