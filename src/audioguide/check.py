@@ -1,6 +1,6 @@
 """The listening check: hear the episode with a speech recognizer, name the words it missed.
 
-episode.json + audio --ffmpeg--> 16 kHz mono --faster-whisper--> heard words
+the Manifest + audio --ffmpeg--> 16 kHz mono --faster-whisper--> heard words
 spoken words of the cues <--align--> heard words  ->  missed share per episode, section, sentence
 """
 
