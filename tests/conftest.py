@@ -132,3 +132,16 @@ def quick_backoff(monkeypatch):
 
     monkeypatch.setattr(gtts_module, "BACKOFF_BASE", 0.005)
     monkeypatch.setattr(gtts_module, "BACKOFF_CAP", 0.02)
+
+
+# Modules whose tests build real episodes again and again (drills, hostile inputs, listening):
+# marked slow, so that script/test-pythons can run the rest under every Python quickly. The
+# default run (script/test) runs them all.
+SLOW_MODULES = {"test_reliability", "test_hostile_cli", "test_check", "test_build",
+                "test_gtts_build", "test_workers", "test_startup"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module is not None and item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

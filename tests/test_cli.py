@@ -122,3 +122,34 @@ def test_build_through_the_cli(runner, tmp_path, short_article):
     assert "4 chapters" in result.output and "piper" in result.output
     assert "synthesized" in result.output
     assert list(out.glob("*/*.mp3"))
+
+
+@pytest.mark.parametrize("page", ["<p>Only one short line here.</p>",
+                                  "<html><head><title>T</title></head><body><nav>Home</nav>"
+                                  "<article><h1>Tiny</h1><p>One line.</p></article></body></html>"])
+def test_sections_json_on_html_prints_nothing_on_stderr(tmp_path, page):
+    """Other libraries' log lines (trafilatura's "empty HTML tree"...) stay quiet."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "audioguide", "sections", str(path), "--json"],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["sections"]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_group_options_before_or_after_the_command(runner, tmp_path, short_article, where):
+    settings = tmp_path / "bad.toml"
+    settings.write_text("engine = 'nope'\n", encoding="utf-8")
+    options = ["-q", "--config", str(settings)]
+    args = [*options, "sections", str(short_article)] if where == "before" else \
+        ["sections", str(short_article), *options]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2 and "'nope'" in result.output  # the settings file was read
+    quiet = ["build", str(short_article), "-o", str(tmp_path / "out"), "--engine", "nope", "-q"]
+    assert runner.invoke(cli, quiet).exit_code == 2  # -q accepted after the command
+    assert "--quiet" in runner.invoke(cli, ["build", "--help"]).output

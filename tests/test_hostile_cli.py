@@ -324,6 +324,8 @@ def test_read_only_output_folder_is_one_line(tmp_path):
             pytest.skip("setpriv is not installed: cannot run as an unprivileged user")
         if "setpriv:" in done.stderr:
             pytest.skip(f"cannot switch user here: {done.stderr.strip()}")
+        if done.returncode == 127 and "shared libraries" in done.stderr:
+            pytest.skip(f"this Python cannot run as nobody here: {done.stderr.strip()}")
         assert done.returncode == 1, done.stderr
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"audioguide: error: {out}"), lines

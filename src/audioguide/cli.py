@@ -40,8 +40,10 @@ def configure_logging(debug: bool) -> None:
     """Other libraries' logging (trafilatura, faster-whisper...) stays silent unless --debug;
     audioguide's own warnings are shown."""
     logging.basicConfig(format="%(name)s: %(message)s", force=True,
-                        level=logging.DEBUG if debug else logging.CRITICAL)
-    logging.getLogger("audioguide").setLevel(logging.DEBUG if debug else logging.WARNING)
+                        level=logging.DEBUG if debug else logging.WARNING)
+    if not debug:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: record.name.split(".")[0] == "audioguide")
 
 
 def _context(ctx: click.Context) -> Context:

@@ -120,6 +120,7 @@ class Loudness:
 class BuildStats:
     synthesized: int = 0
     cached: int = 0
+    workers: int = 0  # engine workers (processes or request slots) the build used
     seconds: dict[str, float] = field(default_factory=dict)
 
 

@@ -262,7 +262,8 @@ class Builder:
                                         self.report.warn))
         stats.seconds["export"] = round(time.perf_counter() - t, 3)
         stats.seconds["total"] = round(sum(stats.seconds.values()), 3)
-        manifest.stats = BuildStats(stats.synthesized, stats.cached, stats.seconds)
+        manifest.stats = BuildStats(stats.synthesized, stats.cached, episode.engine.jobs,
+                                    stats.seconds)
         manifest.write(staging)
         return manifest
 

@@ -7,6 +7,7 @@ An adapter is cheap to construct (no heavy imports); `start()` loads the voice o
 from __future__ import annotations
 
 import json
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
@@ -114,17 +115,54 @@ def pooled_clips(
                           "--jobs 1 to synthesize in one process") from exc
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, as taskset or a container sets it)."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counter is not None:
+        return max(1, counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to new processes (Linux's MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def local_workers(worker_bytes: int, cpus: int | None = None,
+                  memory: int | None = None) -> int:
+    """Worker processes for a local voice: one per usable CPU (more would only take turns),
+    and no more than half the available memory holds at `worker_bytes` each."""
+    cpus = usable_cpus() if cpus is None else cpus
+    memory = available_memory() if memory is None else memory
+    if memory is not None:
+        cpus = min(cpus, max(1, memory // 2 // worker_bytes))
+    return max(1, cpus)
+
+
 class Engine:
     """Base adapter. Subclasses set the class attributes and implement `synthesize`."""
 
     name: ClassVar[EngineName]
     offline: bool = True
     default_jobs: int = 1
+    # Set for engines that run worker processes: the memory each needs. Their default is
+    # then one worker per usable CPU, bounded by memory (local_workers).
+    worker_bytes: ClassVar[int | None] = None
 
     def __init__(self, settings: Settings, lang: str):
         self.settings = settings
         self.lang = lang
-        self.jobs = settings.jobs or self.default_jobs
+        default = local_workers(self.worker_bytes) if self.worker_bytes else self.default_jobs
+        self.jobs = settings.jobs or default
 
     # -- cheap: no voice loaded, no heavy import ---------------------------------------
     def voice_name(self) -> str:

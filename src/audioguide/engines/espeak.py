@@ -225,7 +225,7 @@ def _worker_speak(text: str) -> tuple[bytes, int]:
 class EspeakEngine(Engine):
     name = EngineName.ESPEAK
     offline = True
-    default_jobs = 2
+    worker_bytes = 40 * 1024 * 1024  # a worker with libespeak-ng loaded
 
     def __init__(self, settings: Settings, lang: str):
         super().__init__(settings, lang or "en")

@@ -87,7 +87,7 @@ def _worker_speak(text: str) -> tuple[bytes, int]:
 class PiperEngine(Engine):
     name = EngineName.PIPER
     offline = True
-    default_jobs = 2
+    worker_bytes = 160 * 1024 * 1024  # a worker with the medium voice loaded: about 120 MB
 
     def __init__(self, settings, lang):
         super().__init__(settings, lang)
