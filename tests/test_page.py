@@ -19,13 +19,30 @@ from audioguide.publish.page import (
 from test_publish_support import TRICKY_TITLE, assert_golden, manifest_for
 
 
+def with_words(data: dict) -> dict:
+    """Every cue's words, as shares of the cue (the page only reads them)."""
+    for cue in data["cues"]:
+        texts = cue["text"].split()
+        span = (cue["end_ms"] - cue["start_ms"]) // max(1, len(texts))
+        cue["words"] = [{"text": text, "start_ms": cue["start_ms"] + n * span,
+                         "end_ms": cue["start_ms"] + (n + 1) * span - 10}
+                        for n, text in enumerate(texts)]
+    return data
+
+
 @pytest.fixture
 def manifest():
     return manifest_for("salt-pepper", TRICKY_TITLE, None, "2026-11-25T08:30:00+00:00", 48_526)
 
 
-def test_page_golden(manifest):
-    assert_golden("episode.html", episode_page_html(Manifest.from_json(manifest)))
+@pytest.fixture
+def worded(manifest):
+    """The same episode with word timings (a build with any engine has them)."""
+    return with_words(manifest)
+
+
+def test_page_golden(worded):
+    assert_golden("episode.html", episode_page_html(Manifest.from_json(worded)))
 
 
 def test_article_text_never_becomes_markup(manifest):
@@ -136,3 +153,25 @@ def test_page_chapters_agree_with_chapters_json(manifest):
     assert seeks == [c["startTime"] for c in document["chapters"]]
     titles = [b.text_content().split(" ", 1)[1] for b in tree.xpath("//button[@data-seek]")]
     assert titles == [c["title"] for c in document["chapters"]]
+
+
+def test_every_word_is_an_element_with_its_times(worded):
+    page = lxml_html.fromstring(episode_page_html(Manifest.from_json(worded)))
+    assert len(page.xpath('//*[@id="transcript"]//*[contains(@class, "cue")]')) == len(
+        worded["cues"])
+    for number, cue in enumerate(worded["cues"]):
+        (element,) = page.xpath(f'//*[@id="cue-{number}"]')
+        spans = element.xpath('.//span[@class="w"]')
+        assert [s.text_content() for s in spans] == cue["text"].split()
+        assert [(int(s.get("data-start")), int(s.get("data-end"))) for s in spans] == [
+            (w["start_ms"], w["end_ms"]) for w in cue["words"]]
+        assert " ".join(element.text_content().split()) == " ".join(cue["text"].split())
+    assert not page.xpath("//*[@aria-live]")
+    assert page.xpath('//input[@id="words"][@type="checkbox"]')
+    assert page.xpath('//button[@id="previous"]') and page.xpath('//button[@id="next"]')
+
+
+def test_page_without_words_keeps_plain_sentences():
+    data = manifest_for("plain", "Plain", None, "2026-11-25T08:30:00+00:00", 1)
+    page = lxml_html.fromstring(episode_page_html(Manifest.from_json(data)))
+    assert not page.xpath('//span[@class="w"]') and page.xpath('//span[@class="cue"]')

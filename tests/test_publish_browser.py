@@ -199,3 +199,87 @@ def test_series_page(browser, site, tmp_path):
     assert problems == []
     assert axe_violations(browser, f"{base}/index.html") == []
     assert axe_violations(browser, f"{base}/index.html", "dark") == []
+
+
+@pytest.fixture(scope="module")
+def worded(site):
+    """The salt-pepper episode again with word timings, in a folder of its own."""
+    import shutil
+
+    from test_page import with_words
+
+    root, base = site
+    folder = root / "worded"
+    shutil.copytree(root / "salt-pepper", folder)
+    manifest = Manifest.from_json(with_words(Manifest.read(folder).to_json()))
+    manifest.write(folder)
+    write_episode_page(folder, manifest)
+    return manifest, f"{base}/worded/index.html"
+
+
+def spoken_word(page) -> str | None:
+    return page.evaluate("(e => e && e.id)(document.querySelector('#transcript .w.spoken'))")
+
+
+def test_seeking_marks_the_word_and_clicking_a_word_seeks(browser, worded):
+    manifest, url = worded
+    page, problems = open_page(browser, url)
+    page.wait_for_function("() => document.getElementById('audio').readyState >= 1")
+    word = manifest.cues[8].words[1]  # "it" of "Does it hurt?"
+    page.evaluate(f"document.getElementById('audio').currentTime = {(word.start_ms + 20) / 1000}")
+    page.wait_for_function("() => document.querySelector('#transcript .w.spoken')?.id === 'w-8-1'")
+    assert page.locator("#transcript .w.spoken").inner_text() == "it"
+    assert page.locator("#transcript .current").get_attribute("id") == "cue-8"
+    assert page.locator("[aria-live]").count() == 0
+
+    target = manifest.cues[4].words[2]  # "know:"
+    page.locator("#w-4-2").click()
+    page.wait_for_function("() => document.getElementById('audio').currentTime >= "
+                           f"{target.start_ms / 1000 - 0.001}")
+    position = page.evaluate("(a => { a.pause(); return a.currentTime; })(audio)")
+    assert abs(position * 1000 - target.start_ms) < 150
+    focus = page.evaluate("document.activeElement.id")
+    page.evaluate(f"document.getElementById('audio').currentTime = {target.start_ms / 1000}")
+    page.wait_for_function("() => document.querySelector('#transcript .w.spoken')?.id === 'w-4-2'")
+    assert page.evaluate("document.activeElement.id") == focus  # the mark never takes focus
+    assert problems == []
+    page.context.close()
+
+
+def test_keyboard_steps_by_sentence_and_turns_word_marks_off(browser, worded):
+    manifest, url = worded
+    page, problems = open_page(browser, url)
+    page.wait_for_function("() => document.getElementById('audio').readyState >= 1")
+    page.evaluate(f"document.getElementById('audio').currentTime = "
+                  f"{(manifest.cues[1].start_ms + 30) / 1000}")
+    page.focus("#next")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#transcript .current')?.id === 'cue-2'")
+    page.evaluate("document.getElementById('audio').pause()")
+    assert page.evaluate("document.activeElement.id") == "next"  # focus stays on the button
+    page.focus("#words")
+    page.keyboard.press("Space")
+    assert not page.evaluate("document.getElementById('words').checked")
+    page.evaluate(f"document.getElementById('audio').currentTime = "
+                  f"{(manifest.cues[4].words[0].start_ms + 20) / 1000}")
+    page.wait_for_function("() => document.querySelector('#transcript .current')?.id === 'cue-4'")
+    assert spoken_word(page) is None
+    assert problems == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_worded_page_passes_axe_with_a_word_marked(browser, worded, scheme):
+    manifest, url = worded
+    page, _ = open_page(browser, url, bypass_csp=True, color_scheme=scheme)
+    page.wait_for_function("() => document.getElementById('audio').readyState >= 1")
+    page.evaluate(f"document.getElementById('audio').currentTime = "
+                  f"{(manifest.cues[1].words[1].start_ms + 20) / 1000}")
+    page.wait_for_function("() => document.querySelector('#transcript .w.spoken')")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
+        "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))})))"
+    )
+    page.context.close()
+    assert violations == []

@@ -2,7 +2,11 @@
 
 An entry is one file, written atomically (temporary file + os.replace):
 
-    b"AGC1" | rate: u32 | pcm length: u64 | sha256(pcm): 32 bytes | FLAC of the PCM
+    b"AGC2" | rate: u32 | pcm length: u64 | sha256(pcm): 32 bytes
+            | JSON length: u32 | JSON {"words": [[start, end], ...] or null} | FLAC of the PCM
+
+The JSON block holds the clip's word timings (samples); its bytes are covered by the checksum
+too. Entries of the first format (b"AGC1", no JSON block) still read, as clips without timings.
 
 It is verified on read (length and checksum): a corrupt or truncated entry is a miss, reported
 through `warn`, and rewritten by the next synthesis; it is never played. Reads refresh the
@@ -14,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import struct
 from collections.abc import Callable
@@ -23,14 +28,20 @@ from pathlib import Path
 from .atomic import atomic_open
 from .models import Clip
 
-MAGIC = b"AGC1"
+MAGIC = b"AGC2"
+MAGIC_V1 = b"AGC1"  # no word timings
 HEADER = struct.Struct("<4sIQ32s")
+JSON_LENGTH = struct.Struct("<I")
 SUFFIX = ".clip"
 
 
 def clip_key(identity: str, spoken: str) -> str:
     """The cache key: the engine's identity (engine, version, voice, lang, rate...) and text."""
     return hashlib.sha256(f"{identity}\n{spoken}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _digest(pcm: bytes, block: bytes) -> bytes:
+    return hashlib.sha256(pcm + block).digest() if block else hashlib.sha256(pcm).digest()
 
 
 def encode_entry(clip: Clip) -> bytes:
@@ -40,8 +51,21 @@ def encode_entry(clip: Clip) -> bytes:
     samples = np.frombuffer(clip.pcm, dtype="<i2")
     flac = io.BytesIO()
     soundfile.write(flac, samples, clip.rate, format="FLAC", subtype="PCM_16")
-    digest = hashlib.sha256(clip.pcm).digest()
-    return HEADER.pack(MAGIC, clip.rate, len(clip.pcm), digest) + flac.getvalue()
+    words = None if clip.words is None else [list(span) for span in clip.words]
+    block = json.dumps({"words": words}, separators=(",", ":")).encode("ascii")
+    return (HEADER.pack(MAGIC, clip.rate, len(clip.pcm), _digest(clip.pcm, block))
+            + JSON_LENGTH.pack(len(block)) + block + flac.getvalue())
+
+
+def _words(block: bytes) -> tuple[tuple[int, int], ...] | None:
+    """The word spans of an entry's JSON block; ValueError if it is not one."""
+    words = json.loads(block)["words"]
+    if words is None:
+        return None
+    spans = tuple((int(start), int(end)) for start, end in words)
+    if any(end < start for start, end in spans):
+        raise ValueError("a word ends before it starts")
+    return spans
 
 
 def decode_entry(data: bytes) -> Clip | None:
@@ -49,18 +73,25 @@ def decode_entry(data: bytes) -> Clip | None:
     if len(data) < HEADER.size:
         return None
     magic, rate, length, digest = HEADER.unpack_from(data)
-    if magic != MAGIC or not 1000 <= rate <= 384000:
+    if magic not in (MAGIC, MAGIC_V1) or not 1000 <= rate <= 384000:
         return None
+    start, block, words = HEADER.size, b"", None
     try:
+        if magic == MAGIC:
+            (size,) = JSON_LENGTH.unpack_from(data, start)
+            start += JSON_LENGTH.size
+            block = data[start : start + size]
+            start += size
+            words = _words(block)
         import soundfile
 
-        samples, _ = soundfile.read(io.BytesIO(data[HEADER.size :]), dtype="int16")
+        samples, _ = soundfile.read(io.BytesIO(data[start:]), dtype="int16")
     except Exception:  # noqa: BLE001 - any decoder failure means a corrupt entry
         return None
     pcm = samples.astype("<i2").tobytes()
-    if len(pcm) != length or hashlib.sha256(pcm).digest() != digest:
+    if len(pcm) != length or _digest(pcm, block) != digest:
         return None
-    return Clip(pcm=pcm, rate=rate)
+    return Clip(pcm=pcm, rate=rate, words=words)
 
 
 @dataclass
@@ -71,13 +102,27 @@ class CacheInfo:
 
 
 class ClipCache:
-    """A folder of clip entries. `enabled=False` turns it into a cache that holds nothing."""
+    """A folder of clip entries. `enabled=False` turns it into a cache that holds nothing.
+
+    ClipCache.at_url(url) keeps the same entries on object storage through fsspec (s3://,
+    gs://...; see RemoteStore); a local or network folder stays a plain folder."""
 
     def __init__(self, root: Path, enabled: bool = True, warn: Callable[[str], None] | None = None):
         self.root = Path(root)
         self.enabled = enabled
         self.writable = enabled
         self.warn = warn or (lambda message: None)
+        self.remote: RemoteStore | None = None
+
+    @classmethod
+    def at_url(cls, url: str, enabled: bool = True,
+               warn: Callable[[str], None] | None = None) -> ClipCache:
+        """The cache at an fsspec URL: a folder (a path or file://) or object storage."""
+        if "://" not in url or url.startswith("file://"):
+            return cls(Path(url.removeprefix("file://")).expanduser(), enabled, warn)
+        cache = cls(Path(url.split("://", 1)[1]), enabled, warn)
+        cache.remote = RemoteStore(url)
+        return cache
 
     def _path(self, key: str) -> Path:
         return self.root / "clips" / key[:2] / (key + SUFFIX)
@@ -85,6 +130,8 @@ class ClipCache:
     def get(self, key: str) -> Clip | None:
         if not self.enabled:
             return None
+        if self.remote is not None:
+            return self.remote.get(key, self.warn)
         path = self._path(key)
         try:
             data = path.read_bytes()
@@ -101,10 +148,18 @@ class ClipCache:
         return clip
 
     def has(self, key: str) -> bool:
+        if self.remote is not None:
+            return self.enabled and self.remote.exists(key)
         return self.enabled and self._path(key).is_file()
 
     def put(self, key: str, clip: Clip) -> None:
         if not self.writable:
+            return
+        if self.remote is not None:
+            if not self.remote.put(key, encode_entry(clip)):
+                self.writable = False
+                self.warn(f"cache {self.remote.url} is not writable; building without saving "
+                          "clips")
             return
         path = self._path(key)
         try:
@@ -121,6 +176,9 @@ class ClipCache:
         return sorted(folder.glob(f"*/*{SUFFIX}")) if folder.is_dir() else []
 
     def info(self) -> CacheInfo:
+        if self.remote is not None:
+            sizes = [size for _, size, _ in self.remote.listing()]
+            return CacheInfo(self.root, len(sizes), sum(sizes))
         sizes = [p.stat().st_size for p in self.entries()]
         return CacheInfo(self.root, len(sizes), sum(sizes))
 
@@ -128,6 +186,8 @@ class ClipCache:
         """Remove least recently used entries until the cache holds at most max_bytes.
 
         Returns (entries removed, bytes freed)."""
+        if self.remote is not None:
+            return self.remote.prune(max_bytes)
         stats = []
         for path in self.entries():
             try:
@@ -151,3 +211,79 @@ class ClipCache:
 
     def clear(self) -> tuple[int, int]:
         return self.prune(0)
+
+
+class RemoteStore:
+    """Cache entries on object storage through fsspec (`pip install 'audioguide[cluster]'`).
+
+    An entry is written with one put (an object appears whole or not at all, never half
+    written) and verified by its checksum on read like a local one; a corrupt entry is removed
+    and made again. Modification times are the upload's: pruning drops the oldest uploads.
+    Credentials and endpoints come from the usual places (AWS_* variables, ~/.aws, fsspec's
+    FSSPEC_S3_* configuration)."""
+
+    def __init__(self, url: str):
+        import fsspec
+
+        self.url = url
+        # A filesystem of its own: fsspec's shared instances keep the endpoint and credentials
+        # of the first use (a cache opened after the environment changed would reuse them).
+        self.fs, root = fsspec.core.url_to_fs(url, skip_instance_cache=True)
+        self.root = str(root).rstrip("/")
+
+    def _path(self, key: str) -> str:
+        return f"{self.root}/clips/{key[:2]}/{key}{SUFFIX}"
+
+    def get(self, key: str, warn: Callable[[str], None]) -> Clip | None:
+        try:
+            data = self.fs.cat_file(self._path(key))
+        except Exception:  # noqa: BLE001 - missing (the usual miss) or unreachable: a miss
+            return None
+        clip = decode_entry(data)
+        if clip is None:
+            warn(f"cache entry {key}{SUFFIX} is corrupt; synthesizing that sentence again")
+            with contextlib.suppress(Exception):
+                self.fs.rm_file(self._path(key))
+        return clip
+
+    def exists(self, key: str) -> bool:
+        try:
+            return bool(self.fs.exists(self._path(key)))
+        except Exception:  # noqa: BLE001 - unreachable storage: a miss
+            return False
+
+    def put(self, key: str, data: bytes) -> bool:
+        """Store one entry with a single put; False when the storage refuses it."""
+        try:
+            self.fs.pipe_file(self._path(key), data)
+        except Exception:  # noqa: BLE001 - any storage failure: build on without saving
+            return False
+        return True
+
+    def listing(self) -> list[tuple[float, int, str]]:
+        """(modified time, size, path) of every entry."""
+        try:
+            found = self.fs.find(f"{self.root}/clips", detail=True)
+        except Exception:  # noqa: BLE001 - nothing stored yet, or unreachable
+            return []
+        rows = []
+        for path, info in found.items():
+            if str(path).endswith(SUFFIX):
+                moment = info.get("LastModified") or info.get("mtime") or info.get("created")
+                stamp = moment.timestamp() if hasattr(moment, "timestamp") else float(moment or 0)
+                rows.append((stamp, int(info.get("size") or 0), str(path)))
+        return sorted(rows)
+
+    def prune(self, max_bytes: int) -> tuple[int, int]:
+        rows = self.listing()
+        total = sum(size for _, size, _ in rows)
+        removed = freed = 0
+        for _, size, path in rows:
+            if total <= max_bytes:
+                break
+            with contextlib.suppress(Exception):
+                self.fs.rm_file(path)
+                total -= size
+                removed += 1
+                freed += size
+        return removed, freed

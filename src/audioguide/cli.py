@@ -171,50 +171,83 @@ def minutes(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+# The options of a build, shared by `build` and `sync`.
+BUILD_OPTIONS = [
+    click.option("--engine", type=click.Choice(ENGINES), help="Voice engine (default: auto)."),
+    click.option("--voice", help="Engine voice: a Piper .onnx path, an espeak voice..."),
+    click.option("--lang", help="Language code (default: the article's, else en)."),
+    click.option("--tld", help="gTTS accent: Google's top-level domain (com, co.uk, com.au...)."),
+    click.option("--slow/--no-slow", default=None, help="gTTS: read slowly."),
+    click.option("--rate", type=float, help="Speaking speed, 0.5 to 2.0 (pitch unchanged)."),
+    click.option("--bitrate", help="Audio bitrate, 64k or more (default: 64k)."),
+    click.option("--jobs", "-j", type=int, help="Sentences synthesized at once."),
+    click.option("--no-cache", "no_cache", is_flag=True, default=None,
+                 help="Neither read nor write the clip cache."),
+    click.option("--per-section/--no-per-section", default=None,
+                 help="Also write one MP3 per section under sections/."),
+    click.option("--epub/--no-epub", default=None,
+                 help="Also write <slug>.epub: the text and the audio, read along in e-book "
+                      "apps."),
+    click.option("--announce/--no-announce", default=None,
+                 help="Say 'Section 3 of 8' before each section title."),
+    click.option("--format", "fmt", type=click.Choice(FORMATS), help="mp3 (default) or m4b."),
+    click.option("--intro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Music or jingle played before the speech."),
+    click.option("--outro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Music or jingle played after the speech."),
+    click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Pronunciation file: 'word = spoken form' per line."),
+    click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Cover art (square PNG or JPEG)."),
+]
+# Where the episodes are built: a Ray cluster, and the clip cache they share.
+CLUSTER_OPTIONS = [
+    click.option("--ray", "ray_address", envvar="RAY_ADDRESS",
+                 help="Build the episodes on this Ray cluster (needs audioguide[cluster]; "
+                      "default: $RAY_ADDRESS)."),
+    click.option("--cache-url",
+                 help="Clip cache shared by every worker: a folder, s3://... or gs://..."),
+]
+
+
+def build_options(function):
+    for decorator in reversed(BUILD_OPTIONS):
+        function = decorator(function)
+    return function
+
+
+def cluster_options(function):
+    for decorator in reversed(CLUSTER_OPTIONS):
+        function = decorator(function)
+    return function
+
+
 @cli.command()
 @common_options
 @click.argument("sources", nargs=-1, required=True)
 @click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
               help="Output folder (default: audio_out).")
-@click.option("--engine", type=click.Choice(ENGINES), help="Voice engine (default: auto).")
-@click.option("--voice", help="Engine voice: a Piper .onnx path, an espeak voice...")
-@click.option("--lang", help="Language code (default: the article's, else en).")
-@click.option("--tld", help="gTTS accent: Google's top-level domain (com, co.uk, com.au...).")
-@click.option("--slow/--no-slow", default=None, help="gTTS: read slowly.")
-@click.option("--rate", type=float, help="Speaking speed, 0.5 to 2.0 (pitch unchanged).")
-@click.option("--bitrate", help="Audio bitrate, 64k or more (default: 64k).")
-@click.option("--jobs", "-j", type=int, help="Sentences synthesized at once.")
-@click.option("--no-cache", "no_cache", is_flag=True, default=None,
-              help="Neither read nor write the clip cache.")
-@click.option("--per-section/--no-per-section", default=None,
-              help="Also write one MP3 per section under sections/.")
-@click.option("--announce/--no-announce", default=None,
-              help="Say 'Section 3 of 8' before each section title.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="mp3 (default) or m4b.")
-@click.option("--intro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Music or jingle played before the speech.")
-@click.option("--outro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Music or jingle played after the speech.")
-@click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Pronunciation file: 'word = spoken form' per line.")
-@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Cover art (square PNG or JPEG).")
+@build_options
+@cluster_options
 @click.pass_obj
 def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rate, bitrate,
-          jobs, no_cache, per_section, announce, fmt, intro, outro, lexicon, image):
+          jobs, no_cache, per_section, epub, announce, fmt, intro, outro, lexicon, image,
+          ray_address, cache_url):
     """Build one episode per SOURCE (a .txt/.md/.html path, a folder, an http(s) URL or -)."""
-    from .pipeline import Reporter, build_episodes
+    from .pipeline import Reporter
 
     settings = ctx.settings(
         output_dir=output_dir, engine=engine, voice=voice, lang=lang, tld=tld, slow=slow,
         rate=rate, bitrate=bitrate, jobs=jobs,
-        use_cache=False if no_cache else None, per_section=per_section, announce=announce,
+        use_cache=False if no_cache else None, per_section=per_section, epub=epub,
+        announce=announce,
         format=fmt, intro=intro, outro=outro, lexicon=lexicon, image=image,
+        ray_address=ray_address, cache_url=cache_url,
     )
     bar = ProgressBar(enabled=not ctx.quiet and sys.stderr.isatty())
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx), progress=bar)
     try:
-        results = build_episodes(list(sources), settings, reporter)
+        results = _build(list(sources), settings, reporter)
     finally:
         bar.finish()
     for result in results:
@@ -227,6 +260,66 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
             f"sentences: {result.synthesized} synthesized, {result.cached} from cache"
             + loudness_summary(result.loudness)
         )
+
+
+def _build(sources: list[str], settings: Settings, reporter) -> list:
+    """On a Ray cluster (--ray), with a shared cache (--cache-url), or here."""
+    if settings.ray_address:
+        from .sync.cluster import build_sources_on_ray
+
+        return build_sources_on_ray(sources, settings, reporter)
+    if settings.cache_url:
+        from .sync.builder import build_sources
+
+        return build_sources(sources, settings, reporter)
+    from .pipeline import build_episodes
+
+    return build_episodes(sources, settings, reporter)
+
+
+@cli.command()
+@common_options
+@click.argument("source")
+@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
+              help="Output folder (default: audio_out).")
+@click.option("--base-url", help="Where the folder will be served (https://...).")
+@click.option("--title", help="Podcast title.")
+@click.option("--author", help="Podcast author.")
+@click.option("--prune", is_flag=True,
+              help="Remove the episodes of articles that left the source (default: keep).")
+@click.option("--wait", type=click.FloatRange(0, 86400), default=60, show_default=True,
+              help="Seconds to wait while another sync of the folder runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@build_options
+@cluster_options
+@click.pass_obj
+def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait, as_json,
+         no_cache, fmt, **options):
+    """Keep a podcast in step with SOURCE: an RSS or Atom feed, a sitemap.xml (URL or file)
+    or a folder of articles. New and edited articles are built, the feed rewritten."""
+    from dataclasses import replace
+
+    from .pipeline import Reporter
+    from .sync import SyncOptions
+    from .sync import sync as run_sync
+
+    settings = ctx.settings(output_dir=output_dir, use_cache=False if no_cache else None,
+                            format=fmt, **options)
+    given = {"base_url": base_url, "title": title, "author": author}
+    settings = settings.with_(feed=replace(settings.feed, **{
+        k: v for k, v in given.items() if v is not None}))
+    reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx))
+    report = run_sync(source, settings, SyncOptions(prune=prune, wait=wait), reporter)
+    for failure in report.failed:
+        line = failure.error if failure.link in failure.error else (
+            f"{failure.link}: {failure.error}")
+        click.echo(f"audioguide: failed: {line}", err=True)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    elif not ctx.quiet:
+        click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
 
 
 def loudness_summary(loudness: dict) -> str:
@@ -273,7 +366,13 @@ def voices(ctx: Context, as_json):
     from .engines.select import voices as voice_rows
 
     rows = voice_rows()
-    click.echo(json.dumps(rows, ensure_ascii=False, indent=1) if as_json else format_voices(rows))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    from .ffmpeg import ffmpeg_choice
+
+    click.echo(format_voices(rows))
+    click.echo(f"\naudio: {ffmpeg_choice().describe()}")
 
 
 @cli.command()

@@ -22,7 +22,7 @@ from typing import Any
 
 from .atomic import write_json
 from .errors import SourceError
-from .models import AudioFormat, Chapter, CueKind
+from .models import AudioFormat, Chapter, CueKind, Word
 
 MANIFEST_FILE = "episode.json"
 MANIFEST_VERSION = 1
@@ -56,6 +56,9 @@ class CueRecord:
     section: int = 0  # index into Manifest.chapters
     kind: CueKind = CueKind.SENTENCE
     paragraph_end: bool = False
+    # The words of `text` (text.split()) in order, each inside the cue: empty when not known.
+    words: list[Word] = field(default_factory=list)
+    words_estimated: bool = False  # shares of the clip: the engine gave no timings
 
 
 @dataclass
@@ -71,11 +74,12 @@ class Files:
     page: str | None = "index.html"
     cover: str | None = None
     sections: list[str] = field(default_factory=list)
+    epub: str | None = None  # with --epub
 
     def names(self) -> list[str]:
         """Every file the episode lists."""
         single = [self.audio, self.vtt, self.srt, self.txt, self.json, self.chapters,
-                  self.page, self.cover]
+                  self.page, self.cover, self.epub]
         return [name for name in single if name] + list(self.sections)
 
 

@@ -5,6 +5,7 @@ source --read--> Article --speech--> Utterance --engine--> Clip --assemble--> Ti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -120,6 +121,15 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One word of a cue's shown text and when it is spoken (ms from the start of the audio)."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
 class Cue:
     start_ms: int
     end_ms: int
@@ -127,6 +137,9 @@ class Cue:
     section: int
     kind: CueKind = CueKind.SENTENCE
     paragraph_end: bool = False
+    # The words of `text` (text.split()), each with its time: empty when not known.
+    words: tuple[Word, ...] = ()
+    words_estimated: bool = False  # the engine gave no timings: shares of the clip
 
 
 class TimedText(Protocol):
@@ -144,6 +157,8 @@ class TimedText(Protocol):
     def kind(self) -> CueKind: ...
     @property
     def paragraph_end(self) -> bool: ...
+    @property
+    def words(self) -> Sequence[Word]: ...
 
 
 @dataclass(frozen=True)
@@ -172,10 +187,14 @@ class EpisodeResult:
 
 @dataclass(frozen=True)
 class Clip:
-    """Synthesized speech for one utterance: 16-bit mono PCM at `rate` Hz."""
+    """Synthesized speech for one utterance: 16-bit mono PCM at `rate` Hz.
+
+    `words`, when the engine knows them: for each word of the spoken text (spoken.split()),
+    its (start, end) in samples of `pcm`. None: the engine gave no timings."""
 
     pcm: bytes
     rate: int
+    words: tuple[tuple[int, int], ...] | None = None
 
     @property
     def duration_ms(self) -> float:

@@ -34,6 +34,7 @@ from .audio import (
     tune_allocator,
     warm_up,
 )
+from .audio.clips import ClipWords, clip_words
 from .cache import ClipCache, clip_key
 from .errors import AudioguideError
 from .export.steps import Outputs, write_outputs
@@ -103,6 +104,7 @@ def fingerprint(article: Article, plan, keys: list[str], settings: Settings, eng
         "settings": {
             "bitrate": settings.bitrate, "format": settings.format,
             "per_section": settings.per_section, "target_lufs": settings.target_lufs,
+            "epub": settings.epub,
             "true_peak": settings.true_peak, "intro": file_stamp(settings.intro),
             "outro": file_stamp(settings.outro), "image": file_stamp(settings.image),
             "feed": asdict(settings.feed),
@@ -149,6 +151,7 @@ class Encoded:
     lead: int  # samples of the intro jingle
     tail: int  # samples of the outro jingle
     loudness: dict
+    words: list[ClipWords] = field(default_factory=list)  # each clip's spoken words
 
 
 class Builder:
@@ -256,7 +259,8 @@ class Builder:
         t = time.perf_counter()
         plan, settings, stats = episode.plan, self.settings, episode.stats
         timeline = build_timeline(plan.utterances, encoded.speech_samples, plan.chapter_titles,
-                                  encoded.rate, encoded.lead, encoded.tail, settings.rate)
+                                  encoded.rate, encoded.lead, encoded.tail, settings.rate,
+                                  encoded.words, word_speaker(episode.lang, self.lexicon))
         manifest = record(episode, timeline, encoded.loudness, settings)
         write_outputs(manifest, Outputs(staging, episode.article, settings, encoded.path,
                                         self.report.warn))
@@ -341,6 +345,7 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
     utterances = episode.plan.utterances
     leveler, encoder = Leveler(settings.target_lufs), None
     speech_samples: list[int] = []
+    words: list[ClipWords] = []
     lead = tail = 0
     encode_seconds = 0.0
     try:
@@ -357,6 +362,7 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
                                       f"mid-episode ({prepared.rate} Hz)")
             encoder.write(prepared.samples)
             speech_samples.append(len(prepared.samples))  # type: ignore[arg-type]
+            words.append(clip_words(clip, prepared, utterance.spoken))
             encoder.write_silence(pause_samples(utterance.pause_after, encoder.rate, settings.rate))
             if index % 100 == 99:
                 release_memory()
@@ -373,7 +379,16 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
         raise
     episode.stats.seconds["synthesize"] = round(clips.seconds, 3)
     episode.stats.seconds["encode"] = round(encode_seconds, 3)
-    return Encoded(path, encoder.rate, speech_samples, lead, tail, loudness)
+    return Encoded(path, encoder.rate, speech_samples, lead, tail, loudness, words)
+
+
+def word_speaker(lang: str, lexicon) -> Callable[[str], str]:
+    """The speech normalizer for one shown word (the timeline matches shown to spoken words)."""
+    from functools import lru_cache
+
+    from .speech import spoken_form
+
+    return lru_cache(maxsize=8192)(lambda word: spoken_form(word, lang, lexicon))
 
 
 def _jingle(encoder: Encoder, path: Path | None, settings: Settings) -> int:
@@ -401,7 +416,7 @@ def record(episode: Episode, timeline: Timeline, loudness: dict, settings: Setti
         format=AudioFormat(settings.format), duration_ms=timeline.duration_ms,
         chapters=list(timeline.chapters),
         cues=[CueRecord(c.start_ms, c.end_ms, c.text, u.spoken, c.section, c.kind,
-                        c.paragraph_end)
+                        c.paragraph_end, list(c.words), c.words_estimated)
               for c, u in zip(timeline.cues, episode.plan.utterances, strict=True)],
         loudness=Loudness(**loudness), fingerprint=episode.fingerprint,
     )

@@ -58,6 +58,7 @@ class Settings:
     jobs: int | None = None  # None: the engine's own default
     use_cache: bool = True
     per_section: bool = False
+    epub: bool = False  # also write <slug>.epub: EPUB 3 with media overlays (read along)
     announce: bool = False  # "Section 3 of 8: ..." before each section title
     intro_summary: bool = True  # open with title, author, sections and minutes
     format: str = "mp3"
@@ -67,6 +68,8 @@ class Settings:
     image: Path | None = None
     cache_dir: Path | None = None  # None: AUDIOGUIDE_CACHE_DIR or the user cache folder
     cache_max_bytes: int = 2 * 1024**3
+    cache_url: str | None = None  # fsspec URL of a shared clip cache (a folder, s3://, gs://)
+    ray_address: str | None = None  # a Ray cluster for sync and multi-article builds
     target_lufs: float = -16.0
     true_peak: float = -1.0
     gtts_url: str | None = None  # None: Google's endpoint for the tld (tests point it at a fake)

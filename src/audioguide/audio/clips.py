@@ -21,6 +21,15 @@ KEEP_MS = 15  # keep this much of the engine's silence next to the speech (soft 
 class PreparedClip:
     samples: object  # float32 numpy array at the clip's rate, loudness set, faded
     rate: int
+    lead: int = 0  # samples of the engine's leading silence that were cut
+
+
+@dataclass(frozen=True)
+class ClipWords:
+    """The spoken words' spans in a prepared clip's samples, and whether they are estimates."""
+
+    spans: tuple[tuple[int, int], ...]
+    estimated: bool
 
 
 def pydub_segment_class():
@@ -49,28 +58,54 @@ def to_samples(segment):
     return samples
 
 
-def trim_silence(segment):
-    """Cut the engine's own leading and trailing silence, keeping KEEP_MS of it."""
+def trim_bounds(segment) -> tuple[int, int]:
+    """The milliseconds of `segment` to keep: the engine's own leading and trailing silence
+    cut, KEEP_MS of it kept next to the speech."""
     from pydub.silence import detect_leading_silence
 
     if len(segment) == 0 or segment.max == 0:
-        return segment[:0]
+        return 0, 0
     threshold = segment.max_dBFS + SILENCE_THRESHOLD_DB
     lead = detect_leading_silence(segment, silence_threshold=threshold, chunk_size=5)
     tail = detect_leading_silence(segment.reverse(), silence_threshold=threshold, chunk_size=5)
     start = max(0, lead - KEEP_MS)
     end = min(len(segment), len(segment) - tail + KEEP_MS)
-    return segment[start:end] if end > start else segment[:0]
+    return (start, end) if end > start else (0, 0)
+
+
+def trim_silence(segment):
+    """Cut the engine's own leading and trailing silence, keeping KEEP_MS of it."""
+    start, end = trim_bounds(segment)
+    return segment[start:end]
 
 
 def prepare_clip(clip: Clip, leveler: Leveler) -> PreparedClip:
     """Trim, fade and level one clip; pydub works on this clip only."""
-    segment = trim_silence(to_segment(clip))
+    whole = to_segment(clip)
+    start, end = trim_bounds(whole)
+    segment = whole[start:end]
+    del whole
     if len(segment) > 4 * FADE_MS:
         segment = segment.fade_in(FADE_MS).fade_out(FADE_MS)
     samples = to_samples(segment)
     del segment
-    return PreparedClip(samples=leveler.level(samples, clip.rate), rate=clip.rate)
+    lead = int(start * clip.rate / 1000)  # as pydub counts a slice's first frame
+    return PreparedClip(samples=leveler.level(samples, clip.rate), rate=clip.rate, lead=lead)
+
+
+def clip_words(clip: Clip, prepared: PreparedClip, spoken: str) -> ClipWords:
+    """Where the spoken words lie in the prepared clip: the engine's timings moved with the
+    trim (a word in the cut silence is kept at the edge), or shares of the clip when the
+    engine gave none (or gave them for other words)."""
+    from ..engines.words import estimate_spans
+
+    length = len(prepared.samples)  # type: ignore[arg-type]
+    words = clip.words
+    if words is None or len(words) != len(spoken.split()):
+        return ClipWords(estimate_spans(spoken, length), True)
+    spans = tuple((min(max(start - prepared.lead, 0), length),
+                   min(max(end - prepared.lead, 0), length)) for start, end in words)
+    return ClipWords(spans, False)
 
 
 def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):

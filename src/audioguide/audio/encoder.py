@@ -1,6 +1,8 @@
 """The encoder: one ffmpeg process, fed float samples on stdin by a writer thread, that
 limits true peaks, resamples to 44.1 kHz, measures loudness (ebur128) and encodes (MP3 or
-AAC). The episode is never held in memory: the queue to ffmpeg holds seconds of audio."""
+AAC). The episode is never held in memory: the queue to ffmpeg holds seconds of audio.
+The command and the reading of its summary are in audio/graph.py (ffmpeg.py self-tests a
+binary with the same command)."""
 
 from __future__ import annotations
 
@@ -15,65 +17,31 @@ from pathlib import Path
 from typing import IO, NoReturn
 
 from .. import ffmpeg
-from ..errors import FFmpegError, OutputError
+from ..errors import FFmpegError
+from .graph import (
+    OUTPUT_RATE,
+    disk_full,
+    encoder_args,
+    encoder_arguments,
+    limiter_filter,
+    output_failure,
+    read_summary,
+)
 
-OUTPUT_RATE = 44100
+__all__ = ["OUTPUT_RATE", "Encoder", "encoder_args", "encoder_command", "limiter_filter",
+           "read_summary"]
+
 PIPE_BYTES = 1 << 20  # the pipe to ffmpeg, where Linux lets it grow
 PIECE_SECONDS = 1  # the writer thread gets audio in pieces of at most this long...
 QUEUE_PIECES = 8  # ...and at most this many wait: the queue holds seconds, whatever the clips
-
-_SUMMARY = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf)\s*LUFS.*?"
-                      r"True peak:\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS", re.DOTALL)
-
-
-def limiter_filter(true_peak_db: float) -> str:
-    """Catch the peaks left between samples, at the engine's own rate (cheaper than at 44.1 kHz;
-    resampling does not move the true peak of a band-limited signal).
-
-    Each clip is already limited (Leveler); this limit sits 2.5 dB under the true-peak target
-    to leave room for the MP3/AAC encoder's overshoot, measured on decoded episodes."""
-    limit = 10 ** ((true_peak_db - 2.5) / 20)
-    return f"alimiter=limit={limit:.4f}:attack=1:release=50:level=false:latency=true"
-
-
-def encoder_args(fmt: str, bitrate: str) -> list[str]:
-    if fmt == "m4b":
-        # ffmpeg's AAC encoder spends less than asked on pauses: aim 25% higher so that the
-        # average stays at or above the requested bitrate.
-        kbps = int(int(bitrate.lower().rstrip("k")) * 1.25)
-        return ["-c:a", "aac", "-b:a", f"{kbps}k", "-movflags", "+faststart", "-f", "mp4"]
-    # LAME quality 7 of 0-9: half the encoder's CPU of ffmpeg's default 3, the same file size,
-    # no audible change for speech at these bitrates (benchmarks/results.md).
-    return ["-c:a", "libmp3lame", "-b:a", bitrate, "-compression_level", "7", "-write_xing", "1",
-            "-id3v2_version", "0", "-f", "mp3"]
+LOG_TAIL_BYTES = 256 * 1024  # of ffmpeg's stderr read at the end: the summary, the errors
+HEARD_PEAK = 10 ** (-50 / 20)  # a sample above -50 dBFS: speech (or music) was written
 
 
 def encoder_command(path: Path, rate: int, fmt: str, bitrate: str,
                     true_peak_db: float) -> list[str]:
-    """ffmpeg reading float32 mono at `rate` on stdin: the limited audio encoded to `path`,
-    and an ebur128 measurement of it (printed to stderr at info level)."""
-    graph = (f"[0:a]{limiter_filter(true_peak_db)},asplit=2[limited][m];"
-             f"[limited]aresample={OUTPUT_RATE}[out];"
-             f"[m]ebur128=peak=true:framelog=verbose[measured]")
-    args = ffmpeg.command([
-        "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-filter_complex", graph,
-        "-map", "[out]", "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate),
-        "-y", str(path),
-        "-map", "[measured]", "-f", "null", "-",
-    ])
-    args.remove("-nostdin")
-    args[args.index("-loglevel") + 1] = "info"
-    return args
-
-
-def read_summary(stderr: str) -> dict:
-    """The measured {'integrated_lufs', 'true_peak_dbtp'} from ebur128's summary ({} if none)."""
-    match = _SUMMARY.search(stderr)
-    if not match:
-        return {}
-    return {"integrated_lufs": float(match.group(1)), "true_peak_dbtp": float(match.group(2)),
-            "measured": "ffmpeg ebur128 in the encode, after the limiter, before the encoder"}
+    """The chosen ffmpeg with graph.encoder_arguments: reads stdin, encodes and measures."""
+    return [ffmpeg.ffmpeg_exe(), *encoder_arguments(path, rate, fmt, bitrate, true_peak_db)]
 
 
 def widen_pipe(pipe: IO[bytes]) -> None:
@@ -95,6 +63,7 @@ class Encoder:
         self.path = Path(path)
         self.rate = rate
         self.samples_written = 0
+        self.heard = False  # a sample above HEARD_PEAK was written
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the encoder
         args = encoder_command(self.path, rate, fmt, bitrate, true_peak_db)
         try:
@@ -129,7 +98,10 @@ class Encoder:
         caller hands it over and does not change it afterwards)."""
         import numpy as np
 
-        data = np.ascontiguousarray(samples, dtype="<f4").data.cast("B")
+        array = np.ascontiguousarray(samples, dtype="<f4")
+        if not self.heard and array.size:
+            self.heard = max(float(array.max()), -float(array.min())) > HEARD_PEAK
+        data = array.data.cast("B")
         for start in range(0, len(data), self._piece):
             self._put(data[start : start + self._piece])
         self.samples_written += len(data) // 4
@@ -147,19 +119,23 @@ class Encoder:
         self._queue.put(piece)
 
     def _stderr(self) -> str:
-        self._log.seek(0)
+        """The end of ffmpeg's stderr (all of it, unless an error repeated many times)."""
+        size = self._log.seek(0, os.SEEK_END)
+        self._log.seek(max(0, size - LOG_TAIL_BYTES))
         return self._log.read().decode("utf-8", "replace")
 
-    def _fail(self) -> NoReturn:
-        self._process.kill()
+    def _fail(self, text: str | None = None) -> NoReturn:
+        if self._process.poll() is None:
+            self._process.kill()
         self._process.wait()
-        text = self._stderr()
+        text = self._stderr() if text is None else text
         if re.search(r"received signal (2|15)\b", text):
             # Ctrl-C reached ffmpeg (same process group) before it reached us: an interruption.
             raise KeyboardInterrupt
-        if "No space left" in text:
-            raise OutputError(f"{self.path.parent}: the disk is full; free some space")
-        raise FFmpegError(f"ffmpeg failed: {ffmpeg.last_line(text.encode())}")
+        if disk_full(text):
+            raise ffmpeg.disk_full_error(self.path)
+        failure = output_failure(text)
+        raise FFmpegError(f"ffmpeg failed: {failure or ffmpeg.last_line(text.encode())}")
 
     def _stop_writer(self) -> None:
         if self._writer.is_alive():
@@ -167,15 +143,17 @@ class Encoder:
             self._writer.join()
 
     def close(self) -> dict:
-        """Finish the encode; return the measured {'integrated_lufs', 'true_peak_dbtp'}."""
+        """Finish the encode; return the measured {'integrated_lufs', 'true_peak_dbtp',
+        'measured'} (and 'reason' when a figure is None)."""
         self._stop_writer()
         with contextlib.suppress(BrokenPipeError):
             self._stdin.close()
-        if self._process.wait() != 0:
-            self._fail()
+        status = self._process.wait()
         text = self._stderr()
+        if status != 0 or disk_full(text) or output_failure(text):
+            self._fail(text)
         self._log.close()
-        return read_summary(text)
+        return read_summary(text, self.heard, _who())
 
     def abort(self) -> None:
         if self._process.poll() is None:
@@ -186,3 +164,8 @@ class Encoder:
         self._log.close()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
+
+
+def _who() -> str:
+    """"ffmpeg 5.1.9-0+deb12u1": the chosen binary, to name in a reason."""
+    return f"ffmpeg {ffmpeg.ffmpeg_choice().version}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ..models import Chapter, Cue, Timeline, Utterance
+from ..engines.words import shown_spans
+from ..models import Chapter, Cue, Timeline, Utterance, Word
+from .clips import ClipWords
 
 
 def samples_to_ms(samples: int, rate: int) -> int:
@@ -16,6 +18,15 @@ def pause_samples(pause_ms: int, rate: int, tempo: float = 1.0) -> int:
     return round(pause_ms / tempo * rate / 1000)
 
 
+def cue_words(utterance: Utterance, words: ClipWords, start: int, rate: int,
+              speak: Callable[[str], str] | None) -> tuple[Word, ...]:
+    """The shown words of an utterance with their times: the spans of the spoken words they
+    became (engines.words.shown_spans), placed where its clip starts (`start`, in samples)."""
+    spans = shown_spans(utterance.shown, utterance.spoken, words.spans, speak)
+    return tuple(Word(text, samples_to_ms(start + a, rate), samples_to_ms(start + b, rate))
+                 for text, (a, b) in zip(utterance.shown.split(), spans, strict=True))
+
+
 def build_timeline(
     utterances: Sequence[Utterance],
     speech_samples: Sequence[int],
@@ -24,15 +35,20 @@ def build_timeline(
     lead_samples: int = 0,
     tail_samples: int = 0,
     tempo: float = 1.0,
+    words: Sequence[ClipWords] | None = None,
+    speak: Callable[[str], str] | None = None,
 ) -> Timeline:
     """Cues and chapters from the length of each clip and the pause after it.
 
     `lead_samples` (an intro jingle) and `tail_samples` (an outro) surround the speech: the
-    first chapter starts at 0 and the last ends with the audio."""
+    first chapter starts at 0 and the last ends with the audio. With `words` (each clip's
+    spoken words, in its samples) every cue gets its shown words, moved exactly as the cue
+    is; `speak` normalizes one shown word as the speech stage does."""
     cues = []
     position = lead_samples
-    for utterance, length in zip(utterances, speech_samples, strict=True):
+    for index, (utterance, length) in enumerate(zip(utterances, speech_samples, strict=True)):
         start, end = position, position + length
+        found = words[index] if words is not None else None
         cues.append(
             Cue(
                 start_ms=samples_to_ms(start, rate),
@@ -41,6 +57,8 @@ def build_timeline(
                 section=utterance.section,
                 kind=utterance.kind,
                 paragraph_end=utterance.paragraph_end,
+                words=cue_words(utterance, found, start, rate, speak) if found else (),
+                words_estimated=bool(found and found.estimated),
             )
         )
         position = end + pause_samples(utterance.pause_after, rate, tempo)

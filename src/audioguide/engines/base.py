@@ -87,12 +87,12 @@ def exit_with_parent(interval_s: float = 1.0) -> None:
 
 def pooled_clips(
     pool: Executor,
-    worker: Callable[[str], tuple[bytes, int]],
+    worker: Callable[[str], tuple],
     texts: Sequence[str],
     on_clip: Callable[[int, Clip], None] | None,
     window: int,
 ) -> Iterator[Clip]:
-    """Clips made by `worker(text) -> (pcm, rate)` on a process pool, yielded in order.
+    """Clips made by `worker(text) -> (pcm, rate[, words])` on a process pool, in order.
 
     `on_clip` sees each clip as soon as its worker finishes (see Engine.synthesize_many)."""
 
@@ -108,8 +108,8 @@ def pooled_clips(
         return future
 
     try:
-        for pcm, rate in ordered_results(submit, enumerate(texts), window):
-            yield Clip(pcm=pcm, rate=rate)
+        for made in ordered_results(submit, enumerate(texts), window):
+            yield Clip(*made)
     except BrokenExecutor as exc:
         raise EngineError(f"the voice's worker processes stopped ({exc}); run again, or with "
                           "--jobs 1 to synthesize in one process") from exc

@@ -32,6 +32,7 @@ from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from ..settings import Settings
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
+from .words import event_spans
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
 MISSING = ("espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"
@@ -150,8 +151,20 @@ def wav_to_pcm(data: bytes) -> tuple[bytes, int]:
 _CHARS_UTF8 = 1
 _RATE_PARAMETER = 1  # espeakRATE
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS
+_WORD_EVENT = 1  # espeakEVENT_WORD
+
+
+class _Event(ctypes.Structure):
+    """espeak_EVENT (speak_lib.h): for a word, its character position and its sample."""
+
+    _fields_ = [("type", ctypes.c_int), ("unique_identifier", ctypes.c_uint),
+                ("text_position", ctypes.c_int), ("length", ctypes.c_int),
+                ("audio_position", ctypes.c_int), ("sample", ctypes.c_int),
+                ("user_data", ctypes.c_void_p), ("id", ctypes.c_char * 8)]
+
+
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                             ctypes.c_void_p)
+                             ctypes.POINTER(_Event))
 
 
 def library_version(path: str) -> str:
@@ -178,10 +191,17 @@ class EspeakLibrary:
         if self.rate <= 0:
             raise EngineError(f"libespeak-ng ({path}) could not start: reinstall espeak-ng")
         self._chunks: list[bytes] = []
+        self._words: list[tuple[int, int]] = []  # (character position, sample) of each word
 
         def collect(wav, count, events):
             if wav and count > 0:
                 self._chunks.append(ctypes.string_at(wav, count * 2))
+            index = 0
+            while events and events[index].type != 0:  # espeakEVENT_LIST_TERMINATED
+                event = events[index]
+                if event.type == _WORD_EVENT:
+                    self._words.append((event.text_position, event.sample))
+                index += 1
             return 0
 
         self._callback = _CALLBACK(collect)  # kept: ctypes must not free it
@@ -193,13 +213,15 @@ class EspeakLibrary:
             )
         lib.espeak_SetParameter(_RATE_PARAMETER, wpm, 0)
 
-    def speak(self, text: str) -> bytes:
-        self._chunks = []
+    def speak(self, text: str) -> tuple[bytes, tuple[tuple[int, int], ...] | None]:
+        """The PCM of `text` and the spans of its words (from espeak's word events)."""
+        self._chunks, self._words = [], []
         data = text.encode("utf-8") + b"\0"
         status = self.lib.espeak_Synth(data, len(data), 0, 1, 0, _CHARS_UTF8, None, None)
         if status != 0:
             raise EngineError(f"libespeak-ng failed on {text[:40]!r} (status {status})")
-        return b"".join(self._chunks)
+        pcm = b"".join(self._chunks)
+        return pcm, event_spans(text, self._words, len(pcm) // 2)
 
 
 _worker: EspeakLibrary | None = None
@@ -215,10 +237,11 @@ def _worker_init(path: str, data_parent: str | None, voice: str, wpm: int) -> No
         _worker_error = str(exc)
 
 
-def _worker_speak(text: str) -> tuple[bytes, int]:
+def _worker_speak(text: str) -> tuple[bytes, int, tuple[tuple[int, int], ...] | None]:
     if _worker is None:
         raise EngineError(_worker_error or "libespeak-ng did not start")
-    return _worker.speak(text), _worker.rate
+    pcm, words = _worker.speak(text)
+    return pcm, _worker.rate, words
 
 
 # -- the engine -------------------------------------------------------------------------------
@@ -248,6 +271,10 @@ class EspeakEngine(Engine):
 
     def credit(self) -> str:
         return f"eSpeak NG {self.version()}, voice {self.voice_name()} (GPL-3.0-or-later)"
+
+    def sound_params(self) -> dict:
+        # "words": clips carry word timings (entries made before them are not reused)
+        return {"rate": self.settings.rate, "words": 1}
 
     def words_per_minute(self) -> int:
         return max(80, min(450, round(DEFAULT_WPM * self.settings.rate)))

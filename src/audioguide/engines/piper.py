@@ -7,6 +7,7 @@ threads (see benchmarks/run).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +16,7 @@ from pathlib import Path
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
+from .words import phoneme_spans
 
 DEFAULT_VOICE = "en_US-joe-medium"
 RATE_EXPONENT = 1.45
@@ -35,23 +37,37 @@ def default_voice_files() -> tuple[Path, Path]:
 
 
 def load_voice(model: Path, config: Path, threads: int | None = None):
-    """The voice, its onnxruntime session made once: with `threads`, one of that many threads
-    (PiperVoice.load would make a default session first, a second load of the model)."""
-    from piper import PiperVoice
-
-    if not threads:
-        return PiperVoice.load(model, config_path=config)
+    """The voice, its onnxruntime session made once (with `threads`, one of that many threads)
+    from the model patched in memory to give phoneme alignments (word timings) when the onnx
+    package is there; the model as it is otherwise."""
+    import numpy  # noqa: F401 - first: onnxruntime's C import of numpy must find it whole
     import onnxruntime
+    from piper import PiperVoice
     from piper.config import PiperConfig
 
     with open(config, encoding="utf-8") as fh:
         config_dict = json.load(fh)
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(aligned_model(model), sess_options=options,
                                            providers=["CPUExecutionProvider"])
     return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
+
+
+def aligned_model(model: Path) -> str | bytes:
+    """The model with piper's alignment output added (bytes), or its path when onnx is
+    missing or the model cannot be patched (then clips come without word timings)."""
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError:
+        return str(model)
+    graph = onnx.load(str(model))
+    with contextlib.suppress(ValueError):  # already patched, or nothing to expose: as it is
+        add_alignment_output(graph)
+    return graph.SerializeToString()
 
 
 def synth_config(voice, rate: float):
@@ -64,12 +80,29 @@ def synth_config(voice, rate: float):
 
 
 def speak(voice, syn_config, text: str) -> Clip:
-    chunks = list(voice.synthesize(text, syn_config=syn_config))
+    try:
+        chunks = list(voice.synthesize(text, syn_config=syn_config, include_alignments=True))
+    except TypeError:  # piper-tts before 1.8 has no alignments: clips without word timings
+        chunks = list(voice.synthesize(text, syn_config=syn_config))
     if not chunks:
         # piper yields nothing for text without phonemes: a short silence keeps the timeline
         rate = voice.config.sample_rate
         return Clip(pcm=b"\0\0" * (rate // 10), rate=rate)
-    return Clip(pcm=b"".join(c.audio_int16_bytes for c in chunks), rate=chunks[0].sample_rate)
+    pcm = b"".join(c.audio_int16_bytes for c in chunks)
+    return Clip(pcm=pcm, rate=chunks[0].sample_rate, words=alignment_words(voice, text, chunks))
+
+
+def alignment_words(voice, text: str, chunks) -> tuple[tuple[int, int], ...] | None:
+    """The spoken words' spans from the chunks' phoneme alignments (None if one has none)."""
+    if any(getattr(c, "phoneme_alignments", None) is None for c in chunks):
+        return None
+    aligned = [([(a.phoneme, int(a.num_samples)) for a in c.phoneme_alignments],
+                len(c.audio_int16_bytes) // 2) for c in chunks]
+
+    def phonemize(word: str) -> str:
+        return "".join("".join(sentence) for sentence in voice.phonemize(word))
+
+    return phoneme_spans(text, aligned, phonemize)
 
 
 def _worker_init(model: str, config: str, rate: float) -> None:
@@ -79,9 +112,9 @@ def _worker_init(model: str, config: str, rate: float) -> None:
     _worker_config = synth_config(_worker_voice, rate)
 
 
-def _worker_speak(text: str) -> tuple[bytes, int]:
+def _worker_speak(text: str) -> tuple[bytes, int, tuple[tuple[int, int], ...] | None]:
     clip = speak(_worker_voice, _worker_config, text)
-    return clip.pcm, clip.rate
+    return clip.pcm, clip.rate, clip.words
 
 
 class PiperEngine(Engine):
@@ -111,7 +144,8 @@ class PiperEngine(Engine):
         return model, config
 
     def sound_params(self) -> dict:
-        return {"rate": self.settings.rate, "rate_exponent": RATE_EXPONENT}
+        # "words": clips carry word timings (entries made before them are not reused)
+        return {"rate": self.settings.rate, "rate_exponent": RATE_EXPONENT, "words": 1}
 
     def voice_name(self) -> str:
         voice = self.settings.voice

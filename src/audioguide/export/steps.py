@@ -130,6 +130,18 @@ def chapters_step(manifest: Manifest, out: Outputs) -> None:
                       chapters_json(manifest.chapters, manifest.title))
 
 
+def epub_step(manifest: Manifest, out: Outputs) -> None:
+    """With --epub: <slug>.epub, the text and the audio synchronized by media overlays."""
+    if not out.settings.epub:
+        return
+    from .epub import write_epub
+
+    name = f"{manifest.slug}.epub"
+    cover = out.folder / manifest.files.cover if manifest.files.cover else None
+    write_epub(out.folder / name, manifest, out.folder / manifest.files.audio, cover)
+    manifest.files.epub = name
+
+
 def page_step(manifest: Manifest, out: Outputs) -> None:
     """The read-along player page (last: it links every other file)."""
     try:
@@ -142,7 +154,7 @@ def page_step(manifest: Manifest, out: Outputs) -> None:
 
 
 STEPS: tuple[Step, ...] = (cover_step, audio_step, sections_step, transcripts_step,
-                           chapters_step, page_step)
+                           chapters_step, epub_step, page_step)
 
 
 def write_outputs(manifest: Manifest, out: Outputs, steps: tuple[Step, ...] = STEPS) -> None:

@@ -30,11 +30,39 @@ def vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def timed_lines(cue: TimedText) -> list[str]:
+    """The cue's caption lines, escaped, with a WebVTT timestamp before each word that starts
+    after the one before it (karaoke-style cues: `<00:01:02.345>word`). The spec wants each
+    timestamp after the cue's start, after the previous one and before the cue's end."""
+    lines = caption_lines(cue.text)
+    words = list(cue.words)
+    if len(words) != len(cue.text.split()):
+        return [vtt_escape(line) for line in lines]
+    flat = " ".join(cue.text.split())
+    starts, position = {}, 0  # character offset in `flat` of each word -> its start
+    for word in words:
+        starts[position] = word.start_ms
+        position += len(word.text) + 1
+    out, position, last = [], 0, cue.start_ms
+    for line in lines:
+        position = flat.index(line, position)
+        pieces = []
+        for offset in range(len(line)):
+            start = starts.get(position + offset)
+            if start is not None and last < start < cue.end_ms:
+                pieces.append(f"<{clock(start)}>")
+                last = start
+            pieces.append(vtt_escape(line[offset]))
+        out.append("".join(pieces))
+        position += len(line)
+    return out
+
+
 def to_vtt(cues: Sequence[TimedText]) -> str:
     blocks = ["WEBVTT"]
     for n, cue in enumerate(cues, 1):
         # "-->" inside a cue would end its timing line: the escape of ">" prevents it.
-        lines = "\n".join(vtt_escape(line) for line in caption_lines(cue.text))
+        lines = "\n".join(timed_lines(cue))
         blocks.append(f"{n}\n{clock(cue.start_ms)} --> {clock(cue.end_ms)}\n{lines}")
     return "\n\n".join(blocks) + "\n"
 
@@ -83,10 +111,15 @@ def chapters_title(chapters: Sequence[Chapter], section: int) -> str:
 
 
 def json_document(cues: Sequence[TimedText]) -> dict:
-    """Podcasting 2.0 JSON transcript: version and segments with startTime, endTime, body."""
-    segments = [
-        {"startTime": cue.start_ms / 1000, "endTime": cue.end_ms / 1000, "body": cue.text}
-        for cue in cues
-    ]
+    """Podcasting 2.0 JSON transcript: version and segments with startTime, endTime, body;
+    a segment whose words are timed lists them too ("words": startTime, endTime, body)."""
+    segments = []
+    for cue in cues:
+        segment: dict = {"startTime": cue.start_ms / 1000, "endTime": cue.end_ms / 1000,
+                         "body": cue.text}
+        if cue.words:
+            segment["words"] = [{"startTime": w.start_ms / 1000, "endTime": w.end_ms / 1000,
+                                 "body": w.text} for w in cue.words]
+        segments.append(segment)
     return {"version": "1.0.0", "segments": segments}
 

@@ -33,6 +33,7 @@ DOWNLOADS = (
     ("txt", "Transcript (plain text)"),
     ("json", "Transcript (Podcasting 2.0 JSON)"),
     ("chapters", "Chapters (JSON)"),
+    ("epub", "Read-along book (EPUB 3 with narration)"),
 )
 
 
@@ -96,10 +97,21 @@ def _text(value: object) -> str:
     return escape(clean_text(value), quote=True)
 
 
+def _words(cue: CueRecord, number: int) -> str | None:
+    """The cue's text as one span per word (data-start and data-end in milliseconds), or
+    None when its words are not known."""
+    words = cue.words
+    if not words or [w.text for w in words] != cue.text.split():
+        return None
+    return " ".join(
+        f'<span class="w" id="w-{number}-{n}" data-start="{w.start_ms}" '
+        f'data-end="{w.end_ms}">{_text(w.text)}</span>' for n, w in enumerate(words))
+
+
 def _cue(cue: CueRecord, number: int, tag: str = "span") -> str:
     return (
         f'<{tag} class="cue" id="cue-{number}" data-start="{_seconds(cue.start_ms)}" '
-        f'data-end="{_seconds(cue.end_ms)}">{_text(cue.text)}</{tag}>'
+        f'data-end="{_seconds(cue.end_ms)}">{_words(cue, number) or _text(cue.text)}</{tag}>'
     )
 
 
@@ -147,9 +159,10 @@ def _chapter_html(title: str, section_cues: list[tuple[int, CueRecord]],
     if heading:  # the spoken chapter title: the heading itself is highlighted
         number, cue = heading
         start, end = _seconds(cue.start_ms), _seconds(cue.end_ms)
+        words = _words(cue, number) if escape(clean_title(cue.text)) == title else None
         out.append(
             f'<h3 class="cue" id="cue-{number}" data-start="{start}" data-end="{end}">'
-            f"{title}</h3>\n"
+            f"{words or title}</h3>\n"
         )
         section_cues = [(n, c) for n, c in section_cues if n != number]
     else:

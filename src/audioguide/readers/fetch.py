@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import SourceError
@@ -28,47 +29,95 @@ def _check_scheme(url: str, original: str) -> None:
         raise SourceError(f"{original}: the address has no host name; check the URL")
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a conditional GET found: 200 with a body, or 304 (not modified, no body)."""
+
+    status: int
+    body: bytes = b""
+    fmt: str | None = None  # a value of `kinds` ("html", "txt", "md", "xml"...), None if untyped
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def fetch(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024
           ) -> tuple[bytes, str | None, str | None]:
     """Download `url`: (body bytes, "html"/"txt"/"md" or None if untyped, charset or None)."""
+    got = fetch_conditional(url, timeout, max_bytes)
+    return got.body, got.fmt, got.charset
+
+
+def fetch_conditional(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024,
+                      etag: str | None = None, last_modified: str | None = None,
+                      kinds: dict[str, str] | None = None) -> Fetched:
+    """GET `url` with If-None-Match / If-Modified-Since when `etag` / `last_modified` are
+    given: a Fetched with status 304 and no body when the server says nothing changed.
+    `kinds` maps the content types accepted to a format (default: TYPES, web pages and text)."""
     import requests
 
     _check_scheme(url, url)
     deadline = time.monotonic() + 4 * timeout
     current = url
     with requests.Session() as session:
-        session.headers["User-Agent"] = USER_AGENT
-        session.headers["Accept-Encoding"] = "identity"  # no decompression bombs
-        session.headers["Accept"] = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"
+        session.headers.update(_headers(etag, last_modified))
         session.trust_env = False  # no proxies or .netrc credentials from the environment
         for _ in range(MAX_REDIRECTS + 1):
-            try:
-                response = session.get(current, timeout=(timeout, timeout), stream=True,
-                                       allow_redirects=False)
-            except requests.exceptions.Timeout as exc:
-                raise SourceError(f"{url}: no answer within {timeout:g} s; "
-                                  "check the address or try again later") from exc
-            except requests.exceptions.InvalidURL as exc:
-                raise SourceError(f"{url}: not a valid address; check the URL") from exc
-            except requests.exceptions.RequestException as exc:
-                raise SourceError(f"{url}: cannot connect ({_reason(exc)}); "
-                                  "check the address and your network") from exc
+            response = _get(session, current, url, timeout)
             with response:
                 if response.is_redirect:
-                    location = response.headers.get("Location", "")
-                    current = urljoin(current, location)
+                    current = urljoin(current, response.headers.get("Location", ""))
                     _check_scheme(current, url)
                     continue
-                if response.status_code >= 400:
-                    raise SourceError(
-                        f"{url}: the server answered {response.status_code} "
-                        f"{response.reason or ''}".rstrip() + "; check the address")
-                fmt, charset = _content_type(response.headers.get("Content-Type", ""), url)
-                length = response.headers.get("Content-Length", "")
-                if length.isdigit() and int(length) > max_bytes:
-                    raise SourceError(_too_large(url, max_bytes))
-                return _body(response, url, max_bytes, deadline, timeout), fmt, charset
+                return _answer(response, url, max_bytes, deadline, timeout, kinds or TYPES)
     raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; check the address")
+
+
+def _headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept-Encoding": "identity",  # no decompression bombs
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _get(session, current: str, url: str, timeout: float):
+    import requests
+
+    try:
+        return session.get(current, timeout=(timeout, timeout), stream=True,
+                           allow_redirects=False)
+    except requests.exceptions.Timeout as exc:
+        raise SourceError(f"{url}: no answer within {timeout:g} s; "
+                          "check the address or try again later") from exc
+    except requests.exceptions.InvalidURL as exc:
+        raise SourceError(f"{url}: not a valid address; check the URL") from exc
+    except requests.exceptions.RequestException as exc:
+        raise SourceError(f"{url}: cannot connect ({_reason(exc)}); "
+                          "check the address and your network") from exc
+
+
+def _answer(response, url: str, max_bytes: int, deadline: float, timeout: float,
+            kinds: dict[str, str]) -> Fetched:
+    """The final (non-redirect) response as a Fetched, or the one-line error it means."""
+    etag = response.headers.get("ETag") or None
+    modified = response.headers.get("Last-Modified") or None
+    if response.status_code == 304:
+        return Fetched(304, etag=etag, last_modified=modified)
+    if response.status_code >= 400:
+        raise SourceError(f"{url}: the server answered {response.status_code} "
+                          f"{response.reason or ''}".rstrip() + "; check the address")
+    fmt, charset = _content_type(response.headers.get("Content-Type", ""), url, kinds)
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise SourceError(_too_large(url, max_bytes))
+    body = _body(response, url, max_bytes, deadline, timeout)
+    return Fetched(response.status_code, body, fmt, charset, etag, modified)
 
 
 def _reason(exc: Exception) -> str:
@@ -82,14 +131,15 @@ def _reason(exc: Exception) -> str:
     return exc.__class__.__name__
 
 
-def _content_type(header: str, url: str) -> tuple[str | None, str | None]:
+def _content_type(header: str, url: str, kinds: dict[str, str] = TYPES
+                  ) -> tuple[str | None, str | None]:
     mime = header.split(";")[0].strip().lower()
     match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", header, re.IGNORECASE)
     charset = match.group(1) if match else None
     if not mime:
         return None, charset
-    if mime in TYPES:
-        return TYPES[mime], charset
+    if mime in kinds:
+        return kinds[mime], charset
     if mime.startswith("text/") or mime in ("application/octet-stream",):
         return None, charset
     raise SourceError(f"{url} is {mime}, not a web page or text: give the address of an article")

@@ -1,0 +1,140 @@
+"""The encoder's ffmpeg command and what it prints: the filter graph (limiter, asplit into the
+encoder and an ebur128 meter), the loudness summary, the errors that ffmpeg exits 0 after, and
+the self-test tone. It imports nothing of audioguide: ffmpeg.py judges a binary with it, and
+audio/encoder.py runs it.
+
+The measurement is read from the LAST ebur128 summary on stderr: ffmpeg 5.1 builds the graph
+once to probe the outputs and prints an empty summary for it (I: -70.0 LUFS, Peak: -inf)
+before the real one. A figure that is missing, not finite, or at the -70 LUFS gate although
+speech was written is None, with the reason."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+OUTPUT_RATE = 44100
+GATE_LUFS = -70.0  # ebur128's absolute gate: what it reports when nothing passes it
+DISK_FULL = "No space left on device"
+MEASURED = "ffmpeg ebur128 in the encode, after the limiter, before the encoder"
+_NUMBER = r"([-+]?(?:\d+(?:\.\d*)?|\.\d+|inf|nan))"
+_INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*" + _NUMBER + r"\s*LUFS", re.IGNORECASE)
+_TRUE_PEAK = re.compile(r"True peak:\s*Peak:\s*" + _NUMBER + r"\s*dBFS", re.IGNORECASE)
+_FAILED = re.compile(r"^.*(?:Error writing trailer|Error closing file|Conversion failed).*$",
+                     re.MULTILINE)
+
+SELF_TEST_RATE = 22050
+SELF_TEST_SECONDS = 2.0
+SELF_TEST_AMPLITUDE = 0.1  # a 1 kHz sine peaking at -20 dBFS: about -23 LUFS
+SELF_TEST_TOLERANCE = 1.0  # LU for the loudness, dB for the true peak
+
+
+def limiter_filter(true_peak_db: float) -> str:
+    """Catch the peaks left between samples, at the engine's own rate (cheaper than at 44.1 kHz;
+    resampling does not move the true peak of a band-limited signal).
+
+    Each clip is already limited (Leveler); this limit sits 2.5 dB under the true-peak target
+    to leave room for the MP3/AAC encoder's overshoot, measured on decoded episodes."""
+    limit = 10 ** ((true_peak_db - 2.5) / 20)
+    return f"alimiter=limit={limit:.4f}:attack=1:release=50:level=false:latency=true"
+
+
+def encoder_args(fmt: str, bitrate: str) -> list[str]:
+    if fmt == "m4b":
+        # ffmpeg's AAC encoder spends less than asked on pauses: aim 25% higher so that the
+        # average stays at or above the requested bitrate.
+        kbps = int(int(bitrate.lower().rstrip("k")) * 1.25)
+        return ["-c:a", "aac", "-b:a", f"{kbps}k", "-movflags", "+faststart", "-f", "mp4"]
+    # LAME quality 7 of 0-9: half the encoder's CPU of ffmpeg's default 3, the same file size,
+    # no audible change for speech at these bitrates (benchmarks/results.md).
+    return ["-c:a", "libmp3lame", "-b:a", bitrate, "-compression_level", "7", "-write_xing", "1",
+            "-id3v2_version", "0", "-f", "mp3"]
+
+
+def encoder_arguments(path: Path, rate: int, fmt: str, bitrate: str,
+                      true_peak_db: float) -> list[str]:
+    """ffmpeg's arguments (after the program) reading float32 mono at `rate` on stdin: the
+    limited audio encoded to `path`, and an ebur128 measurement of it. Its summary is printed
+    at info level; its per-frame lines at verbose level are not, nor are progress lines: the
+    log stays a few kilobytes however long the episode."""
+    graph = (f"[0:a]{limiter_filter(true_peak_db)},asplit=2[limited][m];"
+             f"[limited]aresample={OUTPUT_RATE}[out];"
+             f"[m]ebur128=peak=true:framelog=verbose[measured]")
+    return ["-hide_banner", "-loglevel", "info", "-nostats",
+            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-filter_complex", graph,
+            "-map", "[out]", "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate),
+            "-y", str(path),
+            "-map", "[measured]", "-f", "null", "-"]
+
+
+def _figure(pattern: re.Pattern, text: str) -> float | None:
+    match = pattern.search(text)
+    return float(match.group(1)) if match else None
+
+
+def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg") -> dict:
+    """{'integrated_lufs', 'true_peak_dbtp', 'measured', 'reason'} from the last ebur128
+    summary in `stderr`. A figure that is missing or not finite, or integrated loudness at the
+    -70 LUFS gate when speech was written (`heard`), is None and 'reason' says why; `who`
+    names the binary in the reason ("ffmpeg 5.1.9")."""
+    start = stderr.rfind("Summary:")
+    summary = stderr[start:] if start >= 0 else ""
+    lufs, peak = _figure(_INTEGRATED, summary), _figure(_TRUE_PEAK, summary)
+    reasons = []
+    if lufs is None or peak is None:
+        reasons.append(f"{who} printed no ebur128 summary that could be read")
+    speech = " although speech was written" if heard else ""
+    if lufs is not None and not math.isfinite(lufs):
+        reasons.append(f"{who}'s ebur128 gave {lufs} LUFS")
+        lufs = None
+    elif lufs is not None and lufs <= GATE_LUFS + 0.05:
+        reasons.append(f"{who}'s ebur128 beside the encoder measured silence (-70 LUFS){speech}")
+        lufs = None
+    if peak is not None and not math.isfinite(peak):
+        reasons.append(f"{who}'s ebur128 gave a true peak of {peak} dBFS{speech}")
+        peak = None
+    result: dict = {"integrated_lufs": lufs, "true_peak_dbtp": peak,
+                    "measured": MEASURED if lufs is not None or peak is not None else None}
+    if reasons:
+        result["reason"] = "; ".join(reasons)
+    return result
+
+
+def disk_full(stderr: str) -> bool:
+    return DISK_FULL in stderr
+
+
+def output_failure(stderr: str) -> str | None:
+    """The line saying ffmpeg could not finish the file. ffmpeg 5.1 exits with 0 when writing
+    the trailer or closing the file fails (a full disk): its exit status alone is not enough."""
+    match = _FAILED.search(stderr)
+    return match.group(0).strip() if match else None
+
+
+def test_tone() -> tuple[bytes, float, float]:
+    """The self-test's input: float32 samples of a 1 kHz sine at SELF_TEST_RATE, and its
+    integrated loudness (the own BS.1770 meter) and true peak."""
+    import numpy as np
+
+    from .loudness import integrated_loudness
+
+    rate = SELF_TEST_RATE
+    t = np.arange(int(SELF_TEST_SECONDS * rate)) / rate
+    tone = (SELF_TEST_AMPLITUDE * np.sin(2 * np.pi * 1000 * t)).astype("<f4")
+    return tone.tobytes(), integrated_loudness(tone, rate), 20 * math.log10(SELF_TEST_AMPLITUDE)
+
+
+def judge_tone(stderr: str, expected_lufs: float, expected_peak: float) -> tuple[bool, str]:
+    """Whether the encoder's command measured the test tone right, and what it measured."""
+    figures = read_summary(stderr)
+    lufs, peak = figures["integrated_lufs"], figures["true_peak_dbtp"]
+    if lufs is None or peak is None:
+        return False, f"self-test on a tone: {figures.get('reason')}"
+    found = (f"{lufs:.1f} LUFS, {peak:.1f} dBTP for a tone of {expected_lufs:.1f} LUFS, "
+             f"{expected_peak:.1f} dBTP")
+    if (abs(lufs - expected_lufs) > SELF_TEST_TOLERANCE
+            or abs(peak - expected_peak) > SELF_TEST_TOLERANCE):
+        return False, f"self-test: the encoder's ebur128 measured {found}"
+    return True, f"self-test passed: the encoder's ebur128 measured {found}"

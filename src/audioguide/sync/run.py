@@ -1,0 +1,313 @@
+"""The sync loop: read the source, examine every entry, build what is new or changed, keep or
+prune what left, write the feed when something changed.
+
+    sync(source, settings, options) -> SyncReport
+
+An entry is unchanged when what was read (the feed's full text, the page, the file) and the
+entry's fields and the build settings hash as they did at its last successful build, and its
+episode folder is still there: nothing is built or written for it. Pages are fetched with the
+ETag and Last-Modified the server gave last time (a 304 is unchanged). A failing entry is
+reported and left as it was (retried next run); the others complete. The state file and
+feed.xml are written only when they change, so a run with nothing new changes no byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import AudioguideError, SettingsError, SourceError
+from ..manifest import manifest_folders
+from ..models import Article, EpisodeResult
+from ..outdir import clean_stale_staging, make_staging, prepare_output_dir
+from ..pipeline import Reporter
+from ..readers import MAX_BYTES, decode_bytes, read_source, read_text, sniff_format
+from ..readers.fetch import fetch_conditional
+from ..settings import Settings
+from .builder import make_builder
+from .sources import Entry, read_entries
+from .state import Record, State, load_state, locked, open_output, save_state
+
+SAVE_EVERY_S = 30.0  # the state is saved during long runs too: a killed run loses little
+# The settings that change an episode (the build's own fingerprint has them all; these decide
+# whether an entry whose text is unchanged is handed to the build at all).
+BUILD_FIELDS = ("engine", "voice", "lang", "tld", "slow", "rate", "bitrate", "per_section",
+                "epub", "announce", "intro_summary", "format", "intro", "outro", "lexicon",
+                "image", "target_lufs", "true_peak", "pauses")
+
+
+@dataclass
+class SyncOptions:
+    prune: bool = False  # remove the episodes of entries that left the source
+    wait: float = 60.0  # seconds to wait for another sync's lock
+
+
+@dataclass(frozen=True)
+class Failure:
+    link: str
+    error: str
+
+
+@dataclass
+class SyncReport:
+    seen: int = 0
+    built: int = 0
+    unchanged: int = 0
+    kept: int = 0  # episodes whose entries left the source, kept
+    pruned: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+    feed_written: bool = False
+
+    def to_json(self) -> dict:
+        return {"seen": self.seen, "built": self.built, "unchanged": self.unchanged,
+                "kept": self.kept,
+                "failed": [{"link": f.link, "error": f.error} for f in self.failed]}
+
+    def summary(self) -> str:
+        pruned = f", {self.pruned} pruned" if self.pruned else ""
+        return (f"{self.seen} seen, {self.built} built, {self.unchanged} unchanged, "
+                f"{self.kept} kept{pruned}, {len(self.failed)} failed; {self.seconds:.2f} s")
+
+
+@dataclass
+class Job:
+    """An entry to build: its article and the record to keep once the build succeeds."""
+
+    entry: Entry
+    article: Article
+    record: Record
+
+
+def sync(source: str, settings: Settings, options: SyncOptions | None = None,
+         reporter: Reporter | None = None) -> SyncReport:
+    """Bring DIR (settings.output_dir) in line with SOURCE; see the module's docstring."""
+    started = time.perf_counter()
+    options = options or SyncOptions()
+    reporter = reporter or Reporter()
+    check_base_url(settings.feed.base_url)
+    entries = unique(read_entries(source, settings))  # a bad source stops here: DIR untouched
+    output_dir = open_output(Path(settings.output_dir))
+    with locked(output_dir, options.wait):
+        report = _run(entries, settings, options, reporter, output_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def check_base_url(base_url: str) -> None:
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            "sync writes the podcast feed and needs the address it will be published at: "
+            "pass --base-url https://... (or base_url under [feed] in audioguide.toml)")
+
+
+def unique(entries: list[Entry]) -> list[Entry]:
+    """The entries without repeats of the same link (the first one counts)."""
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        seen.setdefault(entry.link, entry)
+    return list(seen.values())
+
+
+def _run(entries: list[Entry], settings: Settings, options: SyncOptions, reporter: Reporter,
+         output_dir: Path) -> SyncReport:
+    state = load_state(output_dir)
+    clean_stale_staging(output_dir)
+    report = SyncReport(seen=len(entries))
+    present = {folder.name for folder in manifest_folders(output_dir)}
+    jobs: list[Job] = []
+    for entry in entries:
+        try:
+            job = examine(entry, state.entries.get(entry.link), settings, present)
+        except AudioguideError as exc:
+            _failed(report, entry.link, exc, reporter)
+            continue
+        if job is None:
+            report.unchanged += 1
+        else:
+            jobs.append(job)
+    changed = build_jobs(jobs, settings, output_dir, reporter, report, state)
+    changed = leave_or_prune(entries, state, output_dir, options.prune, report) or changed
+    report.feed_written = publish_feed(output_dir, settings, state, changed)
+    save_state(output_dir, state)
+    return report
+
+
+def _failed(report: SyncReport, link: str, exc: BaseException, reporter: Reporter) -> None:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    report.failed.append(Failure(link, message))
+    reporter.status(f"failed: {message}" if link in message else f"failed: {link}: {message}")
+
+
+# -- examining an entry --------------------------------------------------------------------
+
+
+def sha(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass") if isinstance(data, str)
+                          else data).hexdigest()
+
+
+def meta_hash(entry: Entry, settings: Settings) -> str:
+    """The entry's own fields and the settings that change an episode."""
+    fields = {name: getattr(settings, name) for name in BUILD_FIELDS}
+    data = {"title": entry.title, "author": entry.author, "date": entry.date,
+            "lang": entry.lang, "format": entry.content_format, "settings": fields}
+    return sha(json.dumps(data, sort_keys=True, default=str))
+
+
+def examine(entry: Entry, record: Record | None, settings: Settings,
+            present: set[str]) -> Job | None:
+    """None when the entry is unchanged, else the Job that builds it; AudioguideError (one
+    line) when it cannot be read."""
+    if entry.problem:
+        raise SourceError(entry.problem)
+    meta = meta_hash(entry, settings)
+    same = record if record is not None and record.slug in present and record.meta == meta else None
+    if entry.content is not None:
+        body = sha(entry.content)
+        if same is not None and same.body == body:
+            return None
+        article = read_text(entry.content, entry.content_format, entry.link)
+        return Job(entry, with_entry(article, entry, from_feed=True), Record("", body, meta))
+    if entry.path is not None:
+        body = sha(Path(entry.path).read_bytes()[: MAX_BYTES + 1])
+        if same is not None and same.body == body:
+            return None
+        return Job(entry, read_source(entry.path, settings), Record("", body, meta))
+    return examine_page(entry, same, meta, settings)
+
+
+def examine_page(entry: Entry, same: Record | None, meta: str, settings: Settings) -> Job | None:
+    """A linked page: a conditional GET when the last build of it is still good."""
+    assert entry.url is not None
+    got = fetch_conditional(entry.url, settings.timeout, MAX_BYTES,
+                            etag=same.etag if same else None,
+                            last_modified=same.last_modified if same else None)
+    if got.status == 304 and same is not None:
+        return None
+    body = sha(got.body)
+    if same is not None and same.body == body:
+        same.etag, same.last_modified = got.etag, got.last_modified
+        return None
+    text = decode_bytes(got.body, entry.url)
+    article = read_text(text, got.fmt or sniff_format(text), entry.url)
+    return Job(entry, with_entry(article, entry, from_feed=False),
+               Record("", body, meta, got.etag, got.last_modified))
+
+
+def with_entry(article: Article, entry: Entry, from_feed: bool) -> Article:
+    """The article with the entry's identity, and the entry's title, author, date and
+    language where the page lacks them (the feed's title always, for text the feed carries)."""
+    changes: dict = {"identity": entry.link}
+    if entry.title and (from_feed or article.title == "Untitled"):
+        changes["title"] = entry.title
+    if entry.author and not article.byline:
+        changes["byline"] = entry.author
+    if entry.date and not article.date:
+        changes["date"] = entry.date
+    if entry.lang and not article.lang:
+        changes["lang"] = entry.lang
+    return replace(article, **changes)
+
+
+# -- building ------------------------------------------------------------------------------
+
+
+def build_jobs(jobs: list[Job], settings: Settings, output_dir: Path, reporter: Reporter,
+               report: SyncReport, state: State) -> bool:
+    """Build every job (on Ray when settings.ray_address is set); record each success in the
+    state (saved now and then). True when an episode was written."""
+    if not jobs:
+        return False
+    prepare_output_dir(output_dir)
+    changed, saved = False, time.monotonic()
+    for job, outcome in _outcomes(jobs, settings, output_dir, reporter):
+        if isinstance(outcome, str):
+            report.failed.append(Failure(job.entry.link, outcome))
+            reporter.status(f"failed: {job.entry.link}: {outcome}")
+            continue
+        state.entries[job.entry.link] = replace(job.record, slug=Path(outcome.folder).name)
+        if outcome.skipped:
+            report.unchanged += 1
+        else:
+            report.built += 1
+            changed = True
+            reporter.status(f"built {job.entry.link} -> {outcome.folder}")
+        if time.monotonic() - saved > SAVE_EVERY_S:
+            save_state(output_dir, state)
+            saved = time.monotonic()
+    return changed
+
+
+def _outcomes(jobs: list[Job], settings: Settings, output_dir: Path,
+              reporter: Reporter) -> Iterator[tuple[Job, EpisodeResult | str]]:
+    """(job, its EpisodeResult or the one-line error that stopped it), job by job."""
+    if settings.ray_address:
+        from .cluster import build_on_ray
+
+        for index, outcome in build_on_ray([job.article for job in jobs], settings,
+                                           output_dir, reporter):
+            yield jobs[index], outcome
+        return
+    taken: set[str] = set()
+    with make_builder(settings, reporter) as builder:
+        for job in jobs:
+            try:
+                yield job, builder.build(job.article, output_dir, taken)
+            except AudioguideError as exc:
+                yield job, " ".join(str(exc).split())
+
+
+# -- what left the source, and the feed ----------------------------------------------------
+
+
+def leave_or_prune(entries: list[Entry], state: State, output_dir: Path, prune: bool,
+                   report: SyncReport) -> bool:
+    """Episodes of entries that left the source: kept, or removed with --prune."""
+    links = {entry.link for entry in entries}
+    gone = [link for link in state.entries if link not in links]
+    if not prune:
+        report.kept = len(gone)
+        return False
+    for link in gone:
+        remove_episode(output_dir, state.entries.pop(link).slug)
+        report.pruned += 1
+    return bool(gone)
+
+
+def remove_episode(output_dir: Path, slug: str) -> None:
+    """Move the episode folder aside in one rename, then delete it."""
+    folder = output_dir / slug
+    if not slug or slug.startswith(".") or "/" in slug or not folder.is_dir():
+        return
+    aside = make_staging(output_dir, f"{slug}.old")
+    try:
+        os.replace(folder, aside / slug)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def publish_feed(output_dir: Path, settings: Settings, state: State, changed: bool) -> bool:
+    """Rewrite feed.xml and the series page (atomically) when an episode or the feed settings
+    changed, or the feed is missing; True when written."""
+    from ..publish.feed import write_feed
+
+    digest = sha(json.dumps(asdict(settings.feed), sort_keys=True, default=str))
+    if not changed and state.feed == digest and (output_dir / "feed.xml").is_file():
+        return False
+    if not manifest_folders(output_dir):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(output_dir / "feed.xml")  # the last episode was pruned
+        return False
+    write_feed(output_dir, settings.feed)
+    state.feed = digest
+    return True

@@ -1,0 +1,114 @@
+"""DIR's lock and state file.
+
+The lock: fcntl.flock on DIR/.audioguide-sync.lock, held for the whole run (the kernel drops
+it when the process dies, even by kill -9). A second run waits up to `wait` seconds, then
+fails with one line.
+
+The state: DIR/.audioguide-sync.json, strict JSON written atomically, and only when it changed
+(a run with nothing new leaves every byte under DIR as it was). Per entry: the episode folder,
+hashes of what was read (the body, and the entry's fields with the build settings), the
+server's ETag and Last-Modified for the next conditional GET. A missing or damaged state file
+is an empty one: the builds' own fingerprints still keep unchanged episodes untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..atomic import write_bytes, write_problem
+from ..errors import OutputError
+
+STATE_FILE = ".audioguide-sync.json"
+LOCK_FILE = ".audioguide-sync.lock"
+STATE_VERSION = 1
+
+
+class Locked(OutputError):
+    """Another sync holds DIR's lock."""
+
+
+@dataclass
+class Record:
+    """What the last successful build of an entry was made from."""
+
+    slug: str
+    body: str  # sha256 of the text read (page body, feed content or file)
+    meta: str  # sha256 of the entry's fields and the build settings
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class State:
+    entries: dict[str, Record] = field(default_factory=dict)
+    feed: str = ""  # sha256 of the feed settings the feed was last written with
+
+    def to_bytes(self) -> bytes:
+        document = {"version": STATE_VERSION, "feed": self.feed,
+                    "entries": {k: asdict(v) for k, v in sorted(self.entries.items())}}
+        return (json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)
+                + "\n").encode("utf-8")
+
+
+def load_state(output_dir: Path) -> State:
+    path = Path(output_dir) / STATE_FILE
+    try:
+        document = json.loads(path.read_bytes())
+        entries = {str(k): Record(**v) for k, v in document["entries"].items()}
+        return State(entries, str(document.get("feed", "")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return State()
+
+
+def save_state(output_dir: Path, state: State) -> bool:
+    """Write the state atomically if it differs from the file; True when written."""
+    path = Path(output_dir) / STATE_FILE
+    data = state.to_bytes()
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == data:
+            return False
+    write_bytes(path, data)
+    return True
+
+
+def open_output(output_dir: Path) -> Path:
+    """DIR, made if missing; OutputError when it cannot be."""
+    output_dir = Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputError(f"{output_dir}: exists and is not a folder; choose another -o")
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(write_problem(output_dir / LOCK_FILE, exc)) from exc
+    return output_dir
+
+
+@contextlib.contextmanager
+def locked(output_dir: Path, wait: float) -> Iterator[None]:
+    """Hold DIR's sync lock; Locked after `wait` seconds if another run holds it."""
+    import fcntl
+
+    path = Path(output_dir) / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(write_problem(path, exc)) from exc
+    try:
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Locked(f"another sync is running in {output_dir}") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing drops the lock
