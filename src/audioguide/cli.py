@@ -263,15 +263,11 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
 
 
 def _build(sources: list[str], settings: Settings, reporter) -> list:
-    """On a Ray cluster (--ray), with a shared cache (--cache-url), or here."""
+    """On a Ray cluster (--ray), or here (with the cache --cache-url names, if any)."""
     if settings.ray_address:
         from .sync.cluster import build_sources_on_ray
 
         return build_sources_on_ray(sources, settings, reporter)
-    if settings.cache_url:
-        from .sync.builder import build_sources
-
-        return build_sources(sources, settings, reporter)
     from .pipeline import build_episodes
 
     return build_episodes(sources, settings, reporter)

@@ -160,8 +160,11 @@ class Builder:
     def __init__(self, settings: Settings, reporter: Reporter | None = None):
         self.settings = settings
         self.report = reporter or Reporter()
-        self.cache = ClipCache(settings.resolved_cache_dir(), enabled=settings.use_cache,
-                               warn=self.report.warn)
+        # The clip cache: --cache-url (a shared folder or object storage) or the local one.
+        self.cache = (ClipCache.at_url(settings.cache_url, warn=self.report.warn)
+                      if settings.cache_url and settings.use_cache else
+                      ClipCache(settings.resolved_cache_dir(), enabled=settings.use_cache,
+                                warn=self.report.warn))
         self._engines: dict[str, Engine] = {}
         self._warming = False
         self._started: set[int] = set()

@@ -21,16 +21,15 @@ from pathlib import Path
 from ..errors import AudioguideError, EngineUnavailable
 from ..models import Article, EpisodeResult
 from ..outdir import choose_slug, prepare_output_dir
-from ..pipeline import Reporter
+from ..pipeline import Builder, Reporter
 from ..settings import Settings
-from .builder import make_builder
 
 
 class EpisodeWorker:
     """A Ray actor: one Builder (one loaded voice) for the actor's life."""
 
     def __init__(self, settings: Settings):
-        self.builder = make_builder(settings)
+        self.builder = Builder(settings)
 
     def build(self, article: Article, output_dir: str, taken: list[str]) -> EpisodeResult | str:
         try:

@@ -28,11 +28,10 @@ from ..errors import AudioguideError, SettingsError, SourceError
 from ..manifest import manifest_folders
 from ..models import Article, EpisodeResult
 from ..outdir import clean_stale_staging, make_staging, prepare_output_dir
-from ..pipeline import Reporter
+from ..pipeline import Builder, Reporter
 from ..readers import MAX_BYTES, decode_bytes, read_source, read_text, sniff_format
 from ..readers.fetch import fetch_conditional
 from ..settings import Settings
-from .builder import make_builder
 from .sources import Entry, read_entries
 from .state import Record, State, load_state, locked, open_output, save_state
 
@@ -259,7 +258,7 @@ def _outcomes(jobs: list[Job], settings: Settings, output_dir: Path,
             yield jobs[index], outcome
         return
     taken: set[str] = set()
-    with make_builder(settings, reporter) as builder:
+    with Builder(settings, reporter) as builder:
         for job in jobs:
             try:
                 yield job, builder.build(job.article, output_dir, taken)
