@@ -32,6 +32,10 @@ class BlockKind(StrEnum):
     TABLE = "table"  # Block.spoken holds the table read row by row
     SUBHEADING = "subheading"  # a heading below chapter level: stays inside its chapter
     LEADIN = "leadin"  # the line that introduces a list ("Exercises for the core:")
+    NOTE = "note"  # a footnote or endnote: read at the end of its section, or skipped
+    ASIDE = "aside"  # an aside or pull quote: it repeats the text, skipped unless kept
+    FIGURE = "figure"  # a figure's caption or alt text: announced ("Figure: ...")
+    MATH = "math"  # a formula: shown in the transcript, Block.spoken holds a short note
 
 
 class CueKind(StrEnum):
@@ -75,6 +79,19 @@ class Block:
     text: str  # the original text, as shown in the transcript
     level: int = 0
     spoken: str | None = None  # what to say instead of `text` (code, tables); None: derive it
+    # The block's language when it differs from the article's (`<p lang="fr">`), else None.
+    lang: str | None = None
+    # Phrases inside `text` marked with another language: (phrase as in text, BCP 47 tag).
+    langs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something in a section that is not read aloud, so the transcript and page can list it."""
+
+    kind: str  # "notes", "aside", "hidden", "clutter", "figure"... (a short lower-case word)
+    text: str  # what it said, as shown (may be shortened)
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,7 @@ class Section:
 
     title: str
     blocks: tuple[Block, ...] = ()
+    skipped: tuple[Skipped, ...] = ()  # what the reader or the settings left out, in order
 
 
 @dataclass(frozen=True)
