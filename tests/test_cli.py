@@ -50,7 +50,7 @@ def test_sections_json_shape(runner, short_article):
     assert [s["title"] for s in data["sections"]] == [
         "Introduction", "Morning or Evening?", "What You Need", "Key Points"]
     for section in data["sections"]:
-        assert set(section) == {"title", "words", "seconds"}
+        assert set(section) == {"title", "words", "seconds", "skipped"}
         assert isinstance(section["words"], int) and isinstance(section["seconds"], float)
         assert section["words"] > 0 and section["seconds"] > 0
 

@@ -17,7 +17,7 @@ import click
 
 from .atomic import write_problem
 from .errors import AudioguideError, OutputError
-from .settings import ENGINES, FORMATS, Settings, load_file, validate
+from .settings import ENGINES, FORMATS, ROLE_NAMES, Settings, load_file, validate
 from .version import __version__
 
 
@@ -196,7 +196,8 @@ BUILD_OPTIONS = [
     click.option("--outro", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  help="Music or jingle played after the speech."),
     click.option("--lexicon", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                 help="Pronunciation file: 'word = spoken form' per line."),
+                 help="Pronunciation file: 'word = spoken form' per line, or a W3C .pls "
+                      "lexicon (<alias>, IPA <phoneme>)."),
     click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                  help="Cover art (square PNG or JPEG)."),
 ]
@@ -222,6 +223,16 @@ def cluster_options(function):
     return function
 
 
+def role_options(function):
+    """--skip and --keep: which notes, asides, figures and formulas are read (readers/roles.py)."""
+    function = click.option("--keep", multiple=True, type=click.Choice(ROLE_NAMES),
+                            help="Read these too: asides (and pull quotes) are skipped by "
+                                 "default. Repeatable.")(function)
+    return click.option("--skip", multiple=True, type=click.Choice(ROLE_NAMES),
+                        help="Do not read these: notes, figures, math. Repeatable; what is "
+                             "skipped is listed in the transcript.")(function)
+
+
 @cli.command()
 @common_options
 @click.argument("sources", nargs=-1, required=True)
@@ -229,11 +240,15 @@ def cluster_options(function):
               help="Output folder (default: audio_out).")
 @build_options
 @cluster_options
+@click.option("--per-chapter/--no-per-chapter", default=None,
+              help="EPUB and PDF: one episode per chapter (default: one per book).")
+@role_options
 @click.pass_obj
 def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rate, bitrate,
           jobs, no_cache, per_section, epub, announce, fmt, intro, outro, lexicon, image,
-          ray_address, cache_url):
-    """Build one episode per SOURCE (a .txt/.md/.html path, a folder, an http(s) URL or -)."""
+          ray_address, cache_url, per_chapter, skip, keep):
+    """Build one episode per SOURCE (a .txt/.md/.html/.epub/.pdf path, a folder, an http(s)
+    URL or -)."""
     from .pipeline import Reporter
 
     settings = ctx.settings(
@@ -242,7 +257,8 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
         use_cache=False if no_cache else None, per_section=per_section, epub=epub,
         announce=announce,
         format=fmt, intro=intro, outro=outro, lexicon=lexicon, image=image,
-        ray_address=ray_address, cache_url=cache_url,
+        ray_address=ray_address, cache_url=cache_url, per_chapter=per_chapter,
+        skip=tuple(skip) or None, keep=tuple(keep) or None,
     )
     bar = ProgressBar(enabled=not ctx.quiet and sys.stderr.isatty())
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx), progress=bar)
@@ -330,14 +346,20 @@ def loudness_summary(loudness: dict) -> str:
 @common_options
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+@role_options
 @click.pass_obj
-def sections(ctx: Context, source, as_json):
-    """Preview SOURCE: title, sections, words and estimated minutes. No audio."""
+def sections(ctx: Context, source, as_json, skip, keep):
+    """Preview SOURCE: title, sections, words, estimated minutes and what is skipped. No audio."""
     from .readers import read_source
+    from .readers.roles import skipped_summary
     from .speech import section_summary
 
-    settings = ctx.settings()
-    summary = section_summary(read_source(source, settings), settings)
+    settings = ctx.settings(skip=tuple(skip) or None, keep=tuple(keep) or None)
+    article = read_source(source, settings)
+    summary = section_summary(article, settings)
+    chaptered = [s for s in article.sections if s.title.strip() or s.blocks]
+    for row, section in zip(summary["sections"], chaptered, strict=False):
+        row["skipped"] = skipped_summary(section)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
@@ -348,6 +370,9 @@ def sections(ctx: Context, source, as_json):
         total_seconds += section["seconds"]
         click.echo(f"{n:3d}. {section['title'][:60]:<60} {section['words']:6d} words "
                    f"{minutes(int(section['seconds'] * 1000)):>6}")
+        if section.get("skipped"):
+            click.echo("     skipped: " + ", ".join(f"{s['kind']} ({s['words']} words)"
+                                                    for s in section["skipped"]))
     click.echo(f"     {'total':<60} {total_words:6d} words "
                f"{minutes(int(total_seconds * 1000)):>6}")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from .atomic import write_json
 from .errors import SourceError
-from .models import AudioFormat, Chapter, CueKind, Word
+from .models import AudioFormat, Chapter, CueKind, LangSpan, Word
 
 MANIFEST_FILE = "episode.json"
 MANIFEST_VERSION = 1
@@ -59,6 +59,8 @@ class CueRecord:
     # The words of `text` (text.split()) in order, each inside the cue: empty when not known.
     words: list[Word] = field(default_factory=list)
     words_estimated: bool = False  # shares of the clip: the engine gave no timings
+    # The parts of `text` in another language (WCAG 3.1.2), each with the voice that read it.
+    langs: list[LangSpan] = field(default_factory=list)
 
 
 @dataclass
@@ -300,6 +302,9 @@ def _value(kind: Any, value: Any, where: str, name: str) -> Any:
     if origin is list:
         _expect(isinstance(value, list), where, name, "a list")
         return [_value(args[0], item, where, name) for item in value]
+    if origin is tuple:  # tuple[X, ...], as the frozen records (Chapter.skipped) hold lists
+        _expect(isinstance(value, list), where, name, "a list")
+        return tuple(_value(args[0], item, where, name) for item in value)
     if origin is dict:
         _expect(isinstance(value, dict), where, name, "an object")
         return {k: _value(args[1], v, where, name) for k, v in value.items()}

@@ -120,6 +120,20 @@ class Article:
 
 
 @dataclass(frozen=True)
+class LangSpan:
+    """Characters [start, end) of a cue's shown text in another language (WCAG 3.1.2)."""
+
+    start: int
+    end: int
+    lang: str  # BCP 47 tag, as marked in the article ("fr", "de-CH")
+    voice: str = ""  # the voice that read it, as recorded in the manifest ("" in a plan)
+
+
+# One part of an utterance said by one voice: (spoken text, language, or None: the main voice).
+SpokenPart = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
 class Utterance:
     """One synthesis: a sentence, a list item, a heading or an announcement."""
 
@@ -129,6 +143,10 @@ class Utterance:
     section: int  # index into the episode's chapters
     kind: CueKind = CueKind.SENTENCE
     paragraph_end: bool = False  # last sentence of a block: the .txt transcript breaks here
+    # With a part in another language: `spoken` cut into parts, " ".join of their texts is
+    # `spoken`; each part is said by the voice of its language. () when one voice says it all.
+    parts: tuple[SpokenPart, ...] = ()
+    langs: tuple[LangSpan, ...] = ()  # the parts of `shown` in another language
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,9 @@ class Chapter:
     title: str
     start_ms: int
     end_ms: int
+    # What its section left out (see readers.roles.listing: hidden text and clutter by kind
+    # and word count only), for the .txt transcript, the page and the EPUB; never spoken.
+    skipped: tuple[Skipped, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,7 @@ class Cue:
     # The words of `text` (text.split()), each with its time: empty when not known.
     words: tuple[Word, ...] = ()
     words_estimated: bool = False  # the engine gave no timings: shares of the clip
+    langs: tuple[LangSpan, ...] = ()  # the parts of `text` in another language
 
 
 class TimedText(Protocol):
@@ -177,6 +199,8 @@ class TimedText(Protocol):
     def paragraph_end(self) -> bool: ...
     @property
     def words(self) -> Sequence[Word]: ...
+    @property
+    def langs(self) -> Sequence[LangSpan]: ...
 
 
 @dataclass(frozen=True)

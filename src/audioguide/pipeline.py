@@ -19,7 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,9 +34,8 @@ from .audio import (
     tune_allocator,
     warm_up,
 )
-from .audio.clips import ClipWords, clip_words
+from .audio.clips import ClipWords, clip_words, resample_clip
 from .cache import ClipCache, clip_key
-from .errors import AudioguideError
 from .export.steps import Outputs, write_outputs
 from .manifest import (
     BuildSettings,
@@ -47,13 +46,14 @@ from .manifest import (
     episode_guid,
     now_iso,
 )
-from .models import Article, AudioFormat, Clip, EpisodeResult, Timeline
+from .models import Article, AudioFormat, Clip, EpisodeResult, LangSpan, Timeline
 from .outdir import choose_slug, make_staging, prepare_output_dir, publish
 from .settings import Settings
 from .version import __version__
 
 if TYPE_CHECKING:
     from .engines.base import Engine
+    from .engines.parts import PartsEngine, Request, Synthesizer
     from .speech import Plan
 
 
@@ -99,6 +99,7 @@ def fingerprint(article: Article, plan, keys: list[str], settings: Settings, eng
         "chapters": list(plan.chapter_titles),
         "utterances": [
             [key, u.shown, u.pause_after, u.section, u.kind, u.paragraph_end]
+            + ([[asdict(span) for span in u.langs]] if u.langs else [])  # old prints kept
             for key, u in zip(keys, plan.utterances, strict=True)
         ],
         "settings": {
@@ -139,6 +140,8 @@ class Episode:
     fingerprint: str
     previous: Manifest | None
     stats: Stats
+    # The voices of the parts in other languages (None: the engine says everything).
+    mixer: PartsEngine | None = None
 
 
 @dataclass
@@ -166,6 +169,7 @@ class Builder:
                       ClipCache(settings.resolved_cache_dir(), enabled=settings.use_cache,
                                 warn=self.report.warn))
         self._engines: dict[str, Engine] = {}
+        self._mixers: dict[str, PartsEngine] = {}  # main language -> voices of other languages
         self._warming = False
         self._started: set[int] = set()
         self.lexicon = None
@@ -173,6 +177,23 @@ class Builder:
             from .speech import load_lexicon
 
             self.lexicon = load_lexicon(Path(settings.lexicon))
+
+    def _say_date_order(self, article: Article, plan, lang: str) -> None:
+        """Numeric dates that read either way ("11/7/2024"): say which order was used."""
+        from .speech.dates import ambiguous_dates, day_first
+        from .speech.spoken import is_english
+
+        if not is_english(lang):
+            return
+        found = sorted({d for u in plan.utterances for d in ambiguous_dates(u.shown)})
+        if not found:
+            return
+        where = article.source or article.title
+        if day_first(lang):
+            order, other = f"day first ({lang})", "--lang en-US for month first"
+        else:
+            order, other = f"month first ({lang})", "--lang en-GB for day first"
+        self.report.warn(f"{where}: read {', '.join(found[:3])} {order}; give {other}")
 
     def engine_for(self, lang: str) -> Engine:
         if lang not in self._engines:
@@ -183,7 +204,28 @@ class Builder:
             self._engines[lang] = engine
         return self._engines[lang]
 
+    def mixer_for(self, lang: str, plan: Plan) -> PartsEngine | None:
+        """The voices for the plan's parts in other languages (None when it has none); a
+        language no engine here reads is said by the main voice, with a warning."""
+        from .engines.parts import PartsEngine, marked_langs
+
+        langs = marked_langs(plan.utterances)
+        if not langs:
+            return None
+        if lang not in self._mixers:
+            self._mixers[lang] = PartsEngine(self.engine_for(lang))
+        mixer = self._mixers[lang]
+        for unread in mixer.add(langs):
+            self.report.warn(f"no voice here reads {unread!r}: its marked parts are read by "
+                             f"the {lang} voice; install espeak-ng (`apt-get install "
+                             "espeak-ng`) for voices of other languages")
+        return mixer
+
     def close(self) -> None:
+        for mixer in self._mixers.values():
+            with contextlib.suppress(Exception):
+                mixer.close()
+        self._mixers.clear()
         for engine in self._engines.values():
             # closing must not hide the build's own error
             with contextlib.suppress(Exception):
@@ -228,13 +270,17 @@ class Builder:
 
         lang = resolve_lang(self.settings, article.lang)
         plan = plan_speech(article, self.settings, lang, self.lexicon)
+        self._say_date_order(article, plan, lang)
         engine = self.engine_for(lang)
-        keys = [clip_key(engine.identity(), u.spoken) for u in plan.utterances]
+        mixer = self.mixer_for(lang, plan)
+        keys = [clip_key(mixer.identity(u.parts), mixer.text(u.parts))
+                if mixer is not None and u.parts else clip_key(engine.identity(), u.spoken)
+                for u in plan.utterances]
         slug = choose_slug(output_dir, article, taken)
         taken.add(slug)
         return Episode(article, plan, engine, lang, keys, slug,
                        fingerprint(article, plan, keys, self.settings, engine),
-                       Manifest.read_if_any(output_dir / slug), Stats())
+                       Manifest.read_if_any(output_dir / slug), Stats(), mixer)
 
     def _start(self, engine) -> None:
         if not self._warming:  # only a build that encodes needs the numeric libraries
@@ -247,9 +293,13 @@ class Builder:
 
     def _encode_episode(self, episode: Episode, staging: Path) -> Encoded:
         """Synthesize what the cache lacks and stream every clip, in order, into the encoder."""
+        from .engines.parts import requests_of
+
         self._start(episode.engine)
-        clips = ClipSource(self.cache, episode.engine, episode.keys,
-                           [u.spoken for u in episode.plan.utterances], episode.stats)
+        if episode.mixer is not None:
+            episode.mixer.start()
+        clips = ClipSource(self.cache, episode.mixer or episode.engine, episode.keys,
+                           requests_of(episode.plan.utterances), episode.stats)
         ext = "m4a" if self.settings.format == "m4b" else "mp3"
         path = staging / f"{episode.slug}.encoding.{ext}"
         try:
@@ -279,8 +329,8 @@ class ClipSource:
     """The episode's clips in utterance order: new ones from the engine as it makes them
     (each stored in the cache), the rest from the cache; a repeated sentence is made once."""
 
-    def __init__(self, cache: ClipCache, engine: Engine, keys: list[str], spoken: list[str],
-                 stats: Stats):
+    def __init__(self, cache: ClipCache, engine: Synthesizer, keys: list[str],
+                 spoken: list[Request], stats: Stats):
         self.cache, self.engine, self.keys, self.spoken, self.stats = (
             cache, engine, keys, spoken, stats)
         # Which sentences need the engine: first appearances of keys the cache does not hold.
@@ -325,7 +375,7 @@ class ClipSource:
             self.seconds += time.perf_counter() - t
             yield clip
 
-    def _from_cache(self, key: str, spoken: str):
+    def _from_cache(self, key: str, spoken: Request):
         clip = self.cache.get(key)
         if clip is not None:
             self.stats.cached += 1
@@ -355,14 +405,13 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
         clips.first()
         for index, (utterance, clip) in enumerate(zip(utterances, clips, strict=True)):
             t = time.perf_counter()
+            if encoder is not None and clip.rate != encoder.rate:
+                clip = resample_clip(clip, encoder.rate)  # a part's voice at another rate
             prepared = prepare_clip(clip, leveler)
             if encoder is None:
                 encoder = Encoder(path, prepared.rate, settings.format, settings.bitrate,
                                   settings.true_peak)
                 lead = _jingle(encoder, settings.intro, settings)
-            if prepared.rate != encoder.rate:
-                raise AudioguideError(f"{episode.engine.name} changed sample rate "
-                                      f"mid-episode ({prepared.rate} Hz)")
             encoder.write(prepared.samples)
             speech_samples.append(len(prepared.samples))  # type: ignore[arg-type]
             words.append(clip_words(clip, prepared, utterance.spoken))
@@ -405,7 +454,10 @@ def _jingle(encoder: Encoder, path: Path | None, settings: Settings) -> int:
 
 def record(episode: Episode, timeline: Timeline, loudness: dict, settings: Settings) -> Manifest:
     """The manifest of a finished encode; the output steps fill in its files."""
+    from .readers.roles import chapter_skips
+
     article, engine, lang = episode.article, episode.engine, episode.lang
+    skips = chapter_skips(article, episode.plan.chapter_titles)
     first_built = (episode.previous.first_built if episode.previous else None) or now_iso()
     return Manifest(
         audioguide=__version__, slug=episode.slug, title=article.title, byline=article.byline,
@@ -417,12 +469,21 @@ def record(episode: Episode, timeline: Timeline, loudness: dict, settings: Setti
         settings=BuildSettings(settings.rate, settings.bitrate, AudioFormat(settings.format),
                                lang, settings.tld, settings.slow, settings.announce),
         format=AudioFormat(settings.format), duration_ms=timeline.duration_ms,
-        chapters=list(timeline.chapters),
+        chapters=[replace(chapter, skipped=skips[n]) if n < len(skips) else chapter
+                  for n, chapter in enumerate(timeline.chapters)],
         cues=[CueRecord(c.start_ms, c.end_ms, c.text, u.spoken, c.section, c.kind,
-                        c.paragraph_end, list(c.words), c.words_estimated)
+                        c.paragraph_end, list(c.words), c.words_estimated,
+                        _spans(u.langs, episode))
               for c, u in zip(timeline.cues, episode.plan.utterances, strict=True)],
         loudness=Loudness(**loudness), fingerprint=episode.fingerprint,
     )
+
+
+def _spans(langs: tuple[LangSpan, ...], episode: Episode) -> list[LangSpan]:
+    """A cue's spans in other languages, each with the voice that read it."""
+    mixer, engine = episode.mixer, episode.engine
+    return [replace(span, voice=mixer.voice_for(span.lang) if mixer is not None
+                    else f"{engine.name} {engine.voice_name()}") for span in langs]
 
 
 def result_from(manifest: Manifest, folder: Path, skipped: bool = False) -> EpisodeResult:
@@ -445,14 +506,15 @@ def result_from(manifest: Manifest, folder: Path, skipped: bool = False) -> Epis
 def build_episodes(sources: list[str], settings: Settings,
                    reporter: Reporter | None = None) -> list[EpisodeResult]:
     """Build one episode per source; the public entry point of the library."""
-    from .readers import expand_sources, read_source
+    from .readers import expand_sources, read_articles
 
     reporter = reporter or Reporter()
     paths = expand_sources(list(sources))
-    articles = []
+    articles: list[tuple[Article, float]] = []
     for source in paths:  # read everything first: a bad source stops the build before any work
         t = time.perf_counter()
-        articles.append((read_source(source, settings), time.perf_counter() - t))
+        read = read_articles(source, settings)  # a book with --per-chapter: one per chapter
+        articles.extend((article, (time.perf_counter() - t) / len(read)) for article in read)
     output_dir = prepare_output_dir(Path(settings.output_dir))
     results = []
     taken: set[str] = set()

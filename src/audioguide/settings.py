@@ -17,6 +17,7 @@ else:  # pragma: no cover
 SETTINGS_FILE = "audioguide.toml"
 ENGINES = ("auto", "gtts", "piper", "espeak")
 FORMATS = ("mp3", "m4b")
+ROLE_NAMES = ("notes", "asides", "figures", "math")  # for --skip and --keep (readers/roles.py)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Settings:
     jobs: int | None = None  # None: the engine's own default
     use_cache: bool = True
     per_section: bool = False
+    per_chapter: bool = False  # an EPUB or PDF makes one episode per chapter, not one per book
+    skip: tuple[str, ...] = ()  # roles not read aloud: "notes", "figures", "math", "asides"
+    keep: tuple[str, ...] = ()  # roles read that are skipped by default: "asides"
     epub: bool = False  # also write <slug>.epub: EPUB 3 with media overlays (read along)
     announce: bool = False  # "Section 3 of 8: ..." before each section title
     intro_summary: bool = True  # open with title, author, sections and minutes
@@ -104,6 +108,10 @@ def validate(settings: Settings) -> Settings:
         raise SettingsError(f"--bitrate {settings.bitrate!r}: use 64k or more (e.g. 96k)")
     if settings.jobs is not None and not 1 <= settings.jobs <= 32:
         raise SettingsError(f"--jobs {settings.jobs}: choose from 1 to 32")
+    for option in ("skip", "keep"):
+        for name in getattr(settings, option):
+            if name not in ROLE_NAMES:
+                raise SettingsError(f"--{option} {name!r}: choose from {', '.join(ROLE_NAMES)}")
     return settings
 
 

@@ -122,3 +122,85 @@ def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):
     fade = min(fade_ms, len(segment) // 3)
     segment = segment.fade_in(fade).fade_out(fade)
     return Leveler(target_lufs - 4.0).level(to_samples(segment), rate)
+
+
+# -- clips of several voices (language of parts) -----------------------------------------------
+JOIN_FADE_MS = 5  # fades where two voices meet: no click at a join
+
+
+def resample_clip(clip: Clip, rate: int) -> Clip:
+    """`clip` at `rate` Hz, its word spans moved alike: scipy's polyphase resampler when
+    scipy is installed (it is not a dependency), else linear interpolation."""
+    if clip.rate == rate:
+        return clip
+    if not clip.pcm:
+        return Clip(b"", rate, clip.words)
+    import math
+
+    import numpy as np
+
+    samples = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32)
+    try:
+        from scipy.signal import resample_poly
+    except ImportError:
+        count = len(samples) * rate // clip.rate
+        out = np.interp(np.arange(count) * (clip.rate / rate), np.arange(len(samples)), samples)
+    else:
+        step = math.gcd(rate, clip.rate)
+        out = resample_poly(samples, rate // step, clip.rate // step)
+    pcm = np.clip(np.round(out), -32768, 32767).astype("<i2").tobytes()
+    words = None if clip.words is None else tuple(
+        (start * rate // clip.rate, end * rate // clip.rate) for start, end in clip.words)
+    return Clip(pcm, rate, words)
+
+
+def _speech(clip: Clip):
+    """The clip's samples (float32) with the engine's silence trimmed to KEEP_MS, short fades
+    at both ends, and the number of samples cut at the start."""
+    import numpy as np
+
+    start_ms, end_ms = trim_bounds(to_segment(clip))
+    start, end = start_ms * clip.rate // 1000, end_ms * clip.rate // 1000
+    samples = np.frombuffer(clip.pcm, dtype="<i2")[start:end].astype(np.float32)
+    fade = min(len(samples) // 4, JOIN_FADE_MS * clip.rate // 1000)
+    if fade > 1:
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        samples[:fade] *= ramp
+        samples[-fade:] *= ramp[::-1]
+    return samples, start
+
+
+def _rms(samples) -> float:
+    import numpy as np
+
+    return float(np.sqrt(np.mean(np.square(samples)))) if len(samples) else 0.0
+
+
+def join_clips(parts: list[tuple[Clip, str]], rate: int) -> Clip:
+    """One clip from the parts of an utterance said by different voices, (clip, text said):
+    each part's own silence trimmed at the joins (KEEP_MS kept, so no pause is added), each
+    brought to the loudness (RMS) of the first, all at `rate`, and the word spans joined
+    alike (None when a part has none, or not one per word of its text)."""
+    import numpy as np
+
+    pieces, offset, target = [], 0, None
+    words: list[tuple[int, int]] | None = []
+    for clip, text in parts:
+        clip = resample_clip(clip, rate)
+        samples, cut = _speech(clip)
+        level = _rms(samples)
+        if target is None:
+            target = level
+        elif level > 0:
+            room = 32000 / max(float(np.max(np.abs(samples))), 1.0)
+            samples *= np.float32(min(target / level, room))
+        if words is not None and clip.words is not None and len(clip.words) == len(text.split()):
+            words += [(offset + min(max(a - cut, 0), len(samples)),
+                       offset + min(max(b - cut, 0), len(samples))) for a, b in clip.words]
+        else:
+            words = None
+        pieces.append(samples)
+        offset += len(samples)
+    joined = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+    pcm = np.clip(np.round(joined), -32768, 32767).astype("<i2").tobytes()
+    return Clip(pcm, rate, None if words is None else tuple(words))

@@ -32,6 +32,7 @@ from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from ..settings import Settings
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
+from .ipa import check_lexicon, espeak_text, espeak_unknown
 from .words import event_spans
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
@@ -149,6 +150,7 @@ def wav_to_pcm(data: bytes) -> tuple[bytes, int]:
 
 # -- the library, in worker processes ----------------------------------------------------------
 _CHARS_UTF8 = 1
+_PHONEMES = 0x100  # espeakPHONEMES: [[...]] holds phoneme names (made from a lexicon's IPA)
 _RATE_PARAMETER = 1  # espeakRATE
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS
 _WORD_EVENT = 1  # espeakEVENT_WORD
@@ -173,6 +175,30 @@ def library_version(path: str) -> str:
     lib.espeak_Info.restype = ctypes.c_char_p
     lib.espeak_Info.argtypes = [ctypes.c_void_p]
     return (lib.espeak_Info(None) or b"unknown").decode("ascii", "replace").split("-")[0]
+
+
+class _VoiceSpec(ctypes.Structure):
+    """espeak_VOICE: a voice asked for by its properties (here: its language)."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_char_p),
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+def _set_voice_by_language(lib, language: str) -> bool:
+    """Select the voice for a language tag ("en-gb" is a language; its voice is named
+    "English_(Great_Britain)"), as `espeak-ng -v en-gb` does. True if espeak took it."""
+    spec = _VoiceSpec(None, language.encode("utf-8"), None, 0, 0, 0, 0, 0, None)
+    lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_VoiceSpec)]
+    return lib.espeak_SetVoiceByProperties(ctypes.byref(spec)) == 0
 
 
 class EspeakLibrary:
@@ -206,7 +232,9 @@ class EspeakLibrary:
 
         self._callback = _CALLBACK(collect)  # kept: ctypes must not free it
         lib.espeak_SetSynthCallback(self._callback)
-        if lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
+        if lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0 and not _set_voice_by_language(
+            lib, voice
+        ):
             raise EngineError(
                 f"espeak-ng has no voice {voice!r}; see `audioguide voices` for the languages"
                 " it speaks"
@@ -216,8 +244,10 @@ class EspeakLibrary:
     def speak(self, text: str) -> tuple[bytes, tuple[tuple[int, int], ...] | None]:
         """The PCM of `text` and the spans of its words (from espeak's word events)."""
         self._chunks, self._words = [], []
+        text = espeak_text(text)
         data = text.encode("utf-8") + b"\0"
-        status = self.lib.espeak_Synth(data, len(data), 0, 1, 0, _CHARS_UTF8, None, None)
+        status = self.lib.espeak_Synth(data, len(data), 0, 1, 0, _CHARS_UTF8 | _PHONEMES, None,
+                                       None)
         if status != 0:
             raise EngineError(f"libespeak-ng failed on {text[:40]!r} (status {status})")
         pcm = b"".join(self._chunks)
@@ -292,6 +322,7 @@ class EspeakEngine(Engine):
         return None if backend() else MISSING
 
     def start(self) -> None:
+        check_lexicon(self.settings.lexicon, espeak_unknown, f"espeak-ng voice {self.voice}")
         with self._start_lock:
             if self._pool is not None:
                 return
@@ -352,7 +383,7 @@ class EspeakEngine(Engine):
         """One `espeak-ng` process for `text` (the path without a library)."""
         args = [_command(), "--stdin", "--stdout", "-z", "-b", "1", "-v", self.voice,
                 "-s", str(self.words_per_minute())]
-        done = subprocess.run(args, input=text.encode("utf-8"), capture_output=True,
+        done = subprocess.run(args, input=espeak_text(text).encode("utf-8"), capture_output=True,
                               check=False)
         stderr = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode != 0 or not done.stdout:

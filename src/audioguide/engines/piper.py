@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
+from .ipa import check_lexicon, unknown_symbol
 from .words import phoneme_spans
 
 DEFAULT_VOICE = "en_US-joe-medium"
@@ -185,6 +186,7 @@ class PiperEngine(Engine):
 
     def start(self) -> None:
         model, config = self.voice_files()
+        self.check_lexicon(config)
         try:
             if self.jobs > 1:
                 self._pool = ProcessPoolExecutor(
@@ -198,6 +200,18 @@ class PiperEngine(Engine):
                 self._syn_config = synth_config(self._voice, self.settings.rate)
         except (OSError, ValueError, RuntimeError) as exc:
             raise EngineError(f"cannot load the piper voice {model}: {exc}") from exc
+
+    def check_lexicon(self, config: Path) -> None:
+        """Refuse a lexicon IPA entry with a symbol the voice lacks (piper would skip it)."""
+        if not self.settings.lexicon:
+            return
+        try:
+            with open(config, encoding="utf-8") as fh:
+                known = json.load(fh).get("phoneme_id_map") or {}
+        except (OSError, ValueError) as exc:
+            raise EngineError(f"cannot read the piper voice config {config}: {exc}") from exc
+        check_lexicon(self.settings.lexicon, lambda ipa: unknown_symbol(ipa, known),
+                      f"piper voice {self.voice_name()}")
 
     def synthesize(self, text: str) -> Clip:
         if self._voice is None:

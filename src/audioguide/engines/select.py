@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import EngineUnavailable, SettingsError
 from ..models import EngineName
@@ -189,6 +190,58 @@ def _offline(settings: Settings, lang: str, notes: list[str]) -> tuple[Engine, s
         f"no engine here reads {lang!r}: {'; '.join(notes)}; connect to the internet for gtts,"
         " install espeak-ng (`apt-get install espeak-ng`), or choose another --lang"
     )
+
+
+def piper_voice_for(settings: Settings, lang: str) -> Path | None:
+    """An installed Piper voice for `lang`: an .onnx model (its .onnx.json beside it) named
+    for the language ("fr_FR-siwis-medium.onnx" reads "fr" and "fr-FR"), in the folder of the
+    --voice model or in PIPER_VOICES_DIR (<user data folder>/audioguide/piper-voices). A voice
+    of the exact region first, then any of the language, by name."""
+    folders = [piper_voices_dir()]
+    if settings.voice and settings.voice.endswith(".onnx"):
+        folders.insert(0, Path(settings.voice).expanduser().parent)
+    wanted = normalize_tag(lang).lower()
+    found: list[tuple[int, str, Path]] = []
+    for folder in folders:
+        for model in sorted(folder.glob("*.onnx")) if folder.is_dir() else []:
+            tag = normalize_tag(model.name.split("-")[0]).lower()
+            if not model.with_name(model.name + ".json").is_file():
+                continue
+            if tag == wanted:
+                found.append((0, model.name, model))
+            elif tag.split("-")[0] == wanted.split("-")[0]:
+                found.append((1, model.name, model))
+    return min(found)[2] if found else None
+
+
+def piper_voices_dir() -> Path:
+    """Where audioguide looks for Piper voices of other languages (see piper_voice_for)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("audioguide")) / "piper-voices"
+
+
+def part_engine(main: Engine, lang: str) -> Engine | None:
+    """The engine (not started) for the parts in `lang` of an episode that `main` reads, or
+    None when nothing here reads `lang`: gtts in that language when `main` is gtts; a Piper
+    voice for it when `main` is piper and one is installed (piper_voice_for); else espeak-ng.
+    One worker each: these parts are phrases, the main engine has the workers."""
+    settings = main.settings.with_(voice=None, jobs=1, lang=None)
+    if main.name == EngineName.GTTS:
+        found = _usable(EngineName.GTTS)
+        tag = None if isinstance(found, str) else match_lang(lang, found.languages())
+        if not isinstance(found, str) and tag is not None:
+            return found(settings, tag)
+    if main.name == EngineName.PIPER:
+        model = piper_voice_for(main.settings, lang)
+        found = _usable(EngineName.PIPER)
+        if model is not None and not isinstance(found, str):
+            return found(settings.with_(voice=str(model)), normalize_tag(lang))
+    found = _usable(EngineName.ESPEAK)
+    tag = None if isinstance(found, str) else match_lang(lang, found.languages())
+    if isinstance(found, str) or tag is None:
+        return None
+    return found(settings, tag)
 
 
 def voices() -> list[dict]:

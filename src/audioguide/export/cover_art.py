@@ -37,7 +37,7 @@ def article_cover(article: Article, warn: Callable[[str], None]) -> Path | None:
     Article text never becomes a path outside that folder; anything else gets a warning and
     the generated cover."""
     image, source = str(article.image or ""), str(article.source or "")
-    if not image or image.startswith(("http:", "https:")) or source in ("", "-") or \
+    if not image or image.startswith(("http:", "https:", "data:")) or source in ("", "-") or \
             "://" in source:
         return None
     try:
@@ -54,13 +54,29 @@ def article_cover(article: Article, warn: Callable[[str], None]) -> Path | None:
     return path
 
 
+def embedded_cover(article: Article) -> bytes:
+    """The PNG or JPEG a book carries inside it (an EPUB's cover, as a data: URI); b"" if none."""
+    image = str(article.image or "")
+    if not image.startswith(("data:image/png;base64,", "data:image/jpeg;base64,")):
+        return b""
+    import base64
+    import binascii
+
+    try:
+        data = base64.b64decode(image.partition(",")[2], validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+    return data if image_kind(data) else b""
+
+
 def cover_art(article: Article, settings: Settings, folder: Path,
               warn: Callable[[str], None]) -> CoverArt | None:
     """Write the cover into `folder` and return it; None when none can be made."""
     given = settings.image or article_cover(article, warn)
-    if given:
+    embedded = b"" if given else embedded_cover(article)
+    if given or embedded:
         try:
-            data = Path(given).read_bytes()
+            data = embedded or Path(str(given)).read_bytes()
         except OSError as exc:
             raise OutputError(f"{given}: cannot read the cover image ({exc.strerror})") from exc
         kind = image_kind(data)

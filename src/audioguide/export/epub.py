@@ -21,9 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..manifest import CueRecord, Manifest
-from ..models import AudioFormat, CueKind
+from ..models import AudioFormat, CueKind, Skipped
+from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
 
 XHTML = "http://www.w3.org/1999/xhtml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -52,6 +54,7 @@ class Chapter:
     number: int
     title: str
     cues: list[tuple[int, CueRecord]]
+    skipped: tuple[Skipped, ...] = ()  # listed after the text, outside the media overlay
 
     @property
     def text_name(self) -> str:
@@ -87,8 +90,9 @@ def chapters_of(manifest: Manifest) -> list[Chapter]:
     for section, cues in enumerate(grouped):
         title = manifest.chapters[section].title if section < len(manifest.chapters) else ""
         title = " ".join(title.split()) or (manifest.title if section == 0 else "Untitled")
+        skipped = manifest.chapters[section].skipped if section < len(manifest.chapters) else ()
         if cues:
-            chapters.append(Chapter(len(chapters) + 1, title, cues))
+            chapters.append(Chapter(len(chapters) + 1, title, cues, skipped))
     return chapters
 
 
@@ -101,19 +105,47 @@ def _element(parent, tag: str, text: str | None = None, **attributes):
     return node
 
 
+def _lang_span(parent, lang: str, text: str | None = None):
+    """A span of text in another language (WCAG 3.1.2): lang and xml:lang."""
+    node = _element(parent, f"{{{XHTML}}}span", text, lang=lang)
+    node.set(XML_LANG, lang)
+    return node
+
+
+def _text_in_langs(span, cue: CueRecord) -> None:
+    """The cue's text in `span`, its parts in another language in lang spans."""
+    last = None
+    for text, lang in lang_segments(cue):
+        if lang is not None:
+            last = _lang_span(span, lang, text)
+        elif last is None:
+            span.text = (span.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+
 def sentence_element(parent, index: int, cue: CueRecord) -> None:
-    """A cue as a span with id s<index>, each of its words a span with id s<index>w<n>."""
+    """A cue as a span with id s<index>, each of its words a span with id s<index>w<n>; its
+    parts in another language inside spans with lang and xml:lang."""
     span = _element(parent, f"{{{XHTML}}}span", id=f"s{index}")
     words = cue.words if [w.text for w in cue.words] == cue.text.split() else []
     if not words:
-        span.text = " ".join(cue.text.split())
+        if cue.langs:
+            _text_in_langs(span, cue)
+        else:
+            span.text = " ".join(cue.text.split())
         return
-    previous = None
-    for n, word in enumerate(words):
-        node = _element(span, f"{{{XHTML}}}span", word.text, id=f"s{index}w{n}")
+    langs = word_langs(cue) if cue.langs else [None] * len(words)
+    container, current, previous = span, None, None
+    for n, (word, lang) in enumerate(zip(words, langs, strict=True)):
+        if lang != current:
+            # the space before this word goes after the part that ends (or the word before)
+            previous = container if current is not None else previous
+            container = span if lang is None else _lang_span(span, lang)
+            current = lang
         if previous is not None:
             previous.tail = " "
-        previous = node
+        previous = _element(container, f"{{{XHTML}}}span", word.text, id=f"s{index}w{n}")
 
 
 def _block_breaks(cues: Sequence[tuple[int, CueRecord]]) -> list[list[tuple[int, CueRecord]]]:
@@ -165,8 +197,22 @@ def chapter_document(chapter: Chapter, lang: str) -> bytes:
             sentence_element(container, index, cue)
             if n + 1 < len(block):
                 container[-1].tail = " "
+    if chapter.skipped:
+        skipped_element(section, chapter.skipped)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
             + etree.tostring(html, encoding="utf-8"))
+
+
+def skipped_element(parent, skipped: Sequence[Skipped]) -> None:
+    """What the chapter left out, after its text: "Skipped here: ..." and the items shown."""
+    aside = _element(parent, f"{{{XHTML}}}aside", class_="skipped")
+    _element(aside, f"{{{XHTML}}}p", skipped_line(skipped))
+    shown = [item for item in skipped if item.text.strip()]
+    if shown:
+        items = _element(aside, f"{{{XHTML}}}ul")
+        for item in shown:
+            _element(items, f"{{{XHTML}}}li",
+                     f"{skipped_name(item.kind).capitalize()}: {' '.join(item.text.split())}")
 
 
 def overlay_document(chapter: Chapter, audio_name: str) -> bytes:

@@ -19,6 +19,7 @@ from string import Template
 from urllib.parse import quote
 
 from ..atomic import write_parts
+from ..export.transcripts import lang_segments, skipped_line, skipped_name, word_langs
 from ..manifest import CueRecord, Manifest, SeriesEpisode
 from ..models import Chapter, CueKind
 from .markup import clean_text, clean_title
@@ -97,21 +98,55 @@ def _text(value: object) -> str:
     return escape(clean_text(value), quote=True)
 
 
+def _lang_open(tag: str) -> str:
+    """The opening tag of a part in another language (WCAG 3.1.2), with its direction."""
+    lang, direction = html_lang(tag)
+    return f'<span lang="{lang}" dir="{direction}">'
+
+
+def _in_langs(items: Sequence[tuple[str, str | None]], separator: str) -> str:
+    """Markup pieces (html, language) joined by `separator`, each run of pieces in another
+    language inside one `<span lang>` (the separators at its edges outside it)."""
+    out: list[str] = []
+    current = None
+    for index, (html, lang) in enumerate(items):
+        if lang != current and current is not None:
+            out.append("</span>")
+        if index:
+            out.append(separator)
+        if lang != current and lang is not None:
+            out.append(_lang_open(lang))
+        current = lang
+        out.append(html)
+    if current is not None:
+        out.append("</span>")
+    return "".join(out)
+
+
 def _words(cue: CueRecord, number: int) -> str | None:
-    """The cue's text as one span per word (data-start and data-end in milliseconds), or
-    None when its words are not known."""
+    """The cue's text as one span per word (data-start and data-end in milliseconds), its
+    parts in another language in `<span lang>`; None when its words are not known."""
     words = cue.words
     if not words or [w.text for w in words] != cue.text.split():
         return None
-    return " ".join(
-        f'<span class="w" id="w-{number}-{n}" data-start="{w.start_ms}" '
-        f'data-end="{w.end_ms}">{_text(w.text)}</span>' for n, w in enumerate(words))
+    spans = [f'<span class="w" id="w-{number}-{n}" data-start="{w.start_ms}" '
+             f'data-end="{w.end_ms}">{_text(w.text)}</span>' for n, w in enumerate(words)]
+    if not cue.langs:
+        return " ".join(spans)
+    return _in_langs(list(zip(spans, word_langs(cue), strict=True)), " ")
+
+
+def _cue_text(cue: CueRecord) -> str:
+    """The cue's text, escaped, its parts in another language in `<span lang>`."""
+    if not cue.langs:
+        return _text(cue.text)
+    return _in_langs([(_text(text), lang) for text, lang in lang_segments(cue)], "")
 
 
 def _cue(cue: CueRecord, number: int, tag: str = "span") -> str:
     return (
         f'<{tag} class="cue" id="cue-{number}" data-start="{_seconds(cue.start_ms)}" '
-        f'data-end="{_seconds(cue.end_ms)}">{_words(cue, number) or _text(cue.text)}</{tag}>'
+        f'data-end="{_seconds(cue.end_ms)}">{_words(cue, number) or _cue_text(cue)}</{tag}>'
     )
 
 
@@ -146,6 +181,8 @@ def transcript_parts(chapters: Sequence[Chapter], cues: Sequence[CueRecord]) -> 
         title = escape(clean_title(chapter.title if chapter else "")
                        or ("Opening" if index == 0 else "Untitled"))
         yield _chapter_html(title, section_cues, has_paragraphs)
+        if chapter is not None and chapter.skipped:
+            yield skipped_html(chapter)
 
 
 CUE_CLASSES = {CueKind.INTRO: "announcement", CueKind.QUESTION: "question"}
@@ -180,6 +217,18 @@ def _chapter_html(title: str, section_cues: list[tuple[int, CueRecord]],
     if in_list:
         out.append("</ul>\n")
     return "".join(out)
+
+
+def skipped_html(chapter: Chapter) -> str:
+    """What a chapter left out, closed by default: a <details> whose summary says how much
+    ("Skipped here: 2 notes (54 words)") and a list of the items with text to show."""
+    items = "".join(
+        f'<li><span class="skipped-kind">{escape(skipped_name(item.kind).capitalize())}:</span> '
+        f"{escape(clean_text(item.text))}</li>\n"
+        for item in chapter.skipped if clean_text(item.text).strip())
+    listing = f'<ul class="skipped-items">\n{items}</ul>\n' if items else ""
+    return (f'<details class="skipped">\n<summary>{escape(skipped_line(chapter.skipped))}'
+            f"</summary>\n{listing}</details>\n")
 
 
 def chapter_buttons(chapters: Sequence[Chapter]) -> str:

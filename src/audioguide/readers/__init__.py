@@ -32,6 +32,9 @@ How articles are read:
   "A table with 2 rows: Name, Age. Row 1: Name, Alice; Age, 30. Row 2: ...". The transcript
   shows the table as "Name | Age" lines.
 - HTML: see readers/html.py (the page's <main>/<article>, else trafilatura).
+- EPUB and PDF (by extension, else by their first bytes): see readers/epub.py and pdf.py;
+  readers/book.py makes one Article of the book, or one per chapter (`read_articles` with
+  `Settings.per_chapter`). Books may be up to 200 MB.
 
 Limits (what happens past them):
 
@@ -66,7 +69,9 @@ from ..errors import SourceError
 from ..models import Article
 from ..settings import Settings
 from .assemble import assemble
+from .book import Book, book_article, book_kind, chapter_articles
 from .decode import binary_kind, checked_text, clean_text, decode_bytes
+from .roles import apply_roles
 
 MAX_BYTES = 5 * 1024 * 1024
 FORMATS = ("txt", "md", "html")
@@ -80,11 +85,11 @@ EXTENSIONS = {
     ".htm": "html",
     ".xhtml": "html",
 }
-ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".epub", ".pdf")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
-__all__ = ["MAX_BYTES", "decode_bytes", "expand_sources", "read_source", "read_text",
-           "sniff_format"]
+__all__ = ["MAX_BYTES", "decode_bytes", "expand_sources", "read_articles", "read_source",
+           "read_text", "sniff_format"]
 
 
 def is_url(source: str) -> bool:
@@ -107,8 +112,9 @@ def sniff_format(text: str) -> str:
     return "txt"
 
 
-def read_text(text: str, fmt: str, source: str = "") -> Article:
-    """Read already-decoded text in format "txt", "md" or "html"."""
+def read_text(text: str, fmt: str, source: str = "", settings: Settings | None = None) -> Article:
+    """Read already-decoded text in format "txt", "md" or "html"; the roles that `settings`
+    skip (`--skip notes`) or keep (`--keep asides`) are applied (readers/roles.py)."""
     if fmt not in FORMATS:
         raise SourceError(f"{source or 'input'}: unknown format {fmt!r}; use txt, md or html")
     text = clean_text(text)
@@ -126,7 +132,8 @@ def read_text(text: str, fmt: str, source: str = "") -> Article:
         from .html import parse_html
 
         items, meta = parse_html(text, url=source if is_url(source) else None)
-    return assemble(items, meta, source)
+    settings = settings or Settings()
+    return apply_roles(assemble(items, meta, source), settings.skip, settings.keep)
 
 
 def read_source(source: str, settings: Settings | None = None) -> Article:
@@ -143,18 +150,47 @@ def read_source(source: str, settings: Settings | None = None) -> Article:
                 f"standard input cannot be read ({exc.strerror}): give a file") from exc
         _check_size(len(data), "standard input")
         text = decode_bytes(data, "standard input")
-        return read_text(text, sniff_format(text), "-")
+        return read_text(text, sniff_format(text), "-", settings)
     if is_url(source):
         from .fetch import fetch
 
         data, fmt, charset = fetch(source, timeout=settings.timeout, max_bytes=MAX_BYTES)
         text = _decode_fetched(data, charset, source)
-        return read_text(text, fmt or sniff_format(text), source)
+        return read_text(text, fmt or sniff_format(text), source, settings)
     path = Path(source).expanduser()
+    if book_kind(path):
+        return read_book(path, source, settings)[0]
     data = _read_file(path, source)
     text = decode_bytes(data, source)
     fmt = EXTENSIONS.get(path.suffix.lower()) or sniff_format(text)
-    return read_text(text, fmt, source)
+    return read_text(text, fmt, source, settings)
+
+
+def read_articles(source: str, settings: Settings | None = None) -> list[Article]:
+    """read_source, except that a book (EPUB, PDF) makes one Article per chapter when
+    `settings.per_chapter` is set."""
+    settings = settings or Settings()
+    if settings.per_chapter and source != "-" and not is_url(source):
+        path = Path(source).expanduser()
+        if book_kind(path):
+            return read_book(path, source, settings, per_chapter=True)
+    return [read_source(source, settings)]
+
+
+def read_book(path: Path, source: str, settings: Settings,
+              per_chapter: bool = False) -> list[Article]:
+    """An EPUB or PDF file -> [the whole book], or one Article per chapter (roles applied)."""
+    book: Book
+    if book_kind(path) == "epub":
+        from .epub import read_epub
+
+        book = read_epub(path, source)
+    else:
+        from .pdf import read_pdf
+
+        book = read_pdf(path, source)
+    articles = chapter_articles(book, source) if per_chapter else [book_article(book, source)]
+    return [apply_roles(article, settings.skip, settings.keep) for article in articles]
 
 
 def _check_size(size: int, name: str) -> None:

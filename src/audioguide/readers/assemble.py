@@ -3,6 +3,11 @@
 A reader (text, Markdown, HTML) turns its input into `Heading`s (with a level, 1 = highest) and
 `Block`s in document order, plus a dict of metadata. `assemble` decides which heading level makes
 chapters, which heading is the title, and turns FAQ questions into QUESTION blocks.
+
+Notes and skips: a reader may also give `Note`s (a NOTE block and the key its references use),
+`NoteRef`s (where a note is referred to) and `Skipped` records (what it left out). A note goes
+to the end of the section that first refers to it (else the end of its own section); a Skipped
+goes into its section's `skipped`. Titles and headings lose permalink glyphs (`heading_text`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..models import PARAGRAPH, QUESTION, SUBHEADING, Article, Block, Section
+from ..models import PARAGRAPH, QUESTION, SUBHEADING, Article, Block, Section, Skipped
 
 FAQ_TITLE = re.compile(
     r"\b(faqs?|frequently[- ]asked[- ]questions?|questions? (and|&) answers?|q\s*&\s*a|"
@@ -35,9 +40,55 @@ class Heading:
     level: int  # 1 = highest
 
 
+@dataclass(frozen=True)
+class Note:
+    """A footnote or endnote (a NOTE block) and the key its references name ("" if none)."""
+
+    block: Block
+    key: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.block.text
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A reference to the note with this key, where it stands in the text."""
+
+    key: str
+    text: str = "ref"  # (never empty: the items filter keeps it)
+
+
+# Permalink glyphs and text that docs themes put in headings; icon fonts use the private use area.
+_ICON_CHARS = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\ufe0f]")
+_EDGE_GLYPHS = "¶§🔗⚓📎🔖⧉↩⤴"
+_PERMALINK_TEXT = re.compile(
+    r"\s*\b(permalink( to (this|the) (heading|headline|section|definition))?|link to this "
+    r"(heading|headline|section)|direct link to (this )?(heading|section)|anchor link|"
+    r"copy link( to (this )?(heading|section))?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def squash(text: str) -> str:
     """Collapse runs of white space to one space."""
     return _SPACE.sub(" ", text).strip()
+
+
+def heading_text(text: str) -> str:
+    """A heading without permalink glyphs, icon-font characters or permalink text:
+    "Key Functions¶" -> "Key Functions"; "Notes#" -> "Notes"; "Learning C#" stays."""
+    text = squash(_ICON_CHARS.sub("", text))
+    for _ in range(3):
+        before = text
+        text = _PERMALINK_TEXT.sub("", text).strip(_EDGE_GLYPHS + " \t")
+        text = text.lstrip(_EDGE_GLYPHS + " ")
+        if text.endswith("#") and not re.search(r"(^|\s)[A-Za-z]#$|\s#$", text):
+            text = text.rstrip("#").rstrip()
+        if text == before:
+            break
+    return squash(text)
 
 
 def iso_date(text: str) -> str | None:
@@ -97,8 +148,10 @@ def assemble(items: list, meta: dict, source: str = "") -> Article:
     comes first, it is the article's title and the next level makes chapters. Deeper headings
     stay inside their chapter as SUBHEADING blocks; in an FAQ section they become QUESTIONs.
     """
-    items = [item for item in items if item.text.strip()]
-    title = squash(meta.get("title") or "")
+    items = [item if not isinstance(item, Heading) else Heading(heading_text(item.text), item.level)
+             for item in items if isinstance(item, (NoteRef, Skipped)) or item.text.strip()]
+    items = [item for item in items if not isinstance(item, Heading) or item.text]
+    title = heading_text(meta.get("title") or "")
     headings = [item for item in items if isinstance(item, Heading)]
     # A title already taken out of the text (plain text's title line) leaves headings alone.
     if headings and not meta.get("title_taken"):
@@ -118,20 +171,7 @@ def assemble(items: list, meta: dict, source: str = "") -> Article:
     headings = [item for item in items if isinstance(item, Heading)]
     chapter_level = min((h.level for h in headings), default=0)
 
-    sections: list[Section] = []
-    current_title = ""
-    blocks: list[Block] = []
-    for item in items:
-        if isinstance(item, Heading) and item.level <= chapter_level:
-            if blocks or current_title or sections:
-                sections.append(_section(current_title, blocks))
-            current_title, blocks = squash(item.text), []
-        elif isinstance(item, Heading):
-            blocks.append(Block(SUBHEADING, squash(item.text), level=item.level - chapter_level))
-        else:
-            blocks.append(item)
-    if blocks or current_title or not sections:
-        sections.append(_section(current_title, blocks))
+    sections = _sections(items, chapter_level)
 
     if not any(_WORD.search(s.title) or any(_WORD.search(b.text) for b in s.blocks)
                for s in sections):
@@ -152,7 +192,60 @@ def assemble(items: list, meta: dict, source: str = "") -> Article:
     )
 
 
-def _section(title: str, blocks: list[Block]) -> Section:
+class _Draft:
+    """A section being gathered: its blocks, notes, the notes it refers to, what was skipped."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.blocks: list[Block] = []
+        self.notes: list[Note] = []
+        self.refs: set[str] = set()
+        self.skipped: list[Skipped] = []
+
+    def empty(self) -> bool:
+        return not (self.title or self.blocks or self.notes or self.skipped)
+
+
+def _sections(items: list, chapter_level: int) -> list[Section]:
+    """Sections from the items; each note at the end of the section that first refers to it."""
+    drafts = [_Draft("")]
+    for item in items:
+        draft = drafts[-1]
+        if isinstance(item, Heading) and item.level <= chapter_level:
+            if draft.empty() and len(drafts) == 1:
+                drafts.pop()
+            drafts.append(_Draft(squash(item.text)))
+        elif isinstance(item, Heading):
+            draft.blocks.append(Block(SUBHEADING, squash(item.text),
+                                      level=item.level - chapter_level))
+        elif isinstance(item, Note):
+            draft.notes.append(item)
+        elif isinstance(item, NoteRef):
+            draft.refs.add(item.key)
+        elif isinstance(item, Skipped):
+            draft.skipped.append(item)
+        else:
+            draft.blocks.append(item)
+    home: dict[str, _Draft] = {}
+    for draft in drafts:
+        for key in draft.refs:
+            home.setdefault(key, draft)
+    placed: dict[int, list[Block]] = {id(d): [] for d in drafts}
+    for draft in drafts:
+        for note in draft.notes:
+            placed[id(home.get(note.key, draft) if note.key else draft)].append(note.block)
+    sections: list[Section] = []
+    for draft in drafts:
+        blocks = draft.blocks + placed[id(draft)]
+        if draft.notes and not blocks and sections:  # a "Notes" heading whose notes all moved
+            last = sections[-1]
+            sections[-1] = replace(last, skipped=last.skipped + tuple(draft.skipped))
+            continue
+        sections.append(_section(draft.title, blocks, tuple(draft.skipped)))
+    return sections
+
+
+def _section(title: str, blocks: list[Block], skipped: tuple[Skipped, ...] = ()) -> Section:
     """An FAQ section's questions (short paragraphs or subheadings ending in '?') -> QUESTION."""
     if is_faq_title(title):
         blocks = [
@@ -160,4 +253,4 @@ def _section(title: str, blocks: list[Block]) -> Section:
             if b.kind in (PARAGRAPH, SUBHEADING) and is_question(b.text) else b
             for b in blocks
         ]
-    return Section(title=title, blocks=tuple(blocks))
+    return Section(title=title, blocks=tuple(blocks), skipped=skipped)

@@ -22,6 +22,9 @@ LANGUAGE_NAMES = {
 }
 
 
+MATH_NOTE = "A formula, shown in the transcript."
+
+
 def code_note(language: str) -> str:
     """What to say for a code block: a short note, the code itself stays in the transcript."""
     words = (language or "").split()

@@ -16,6 +16,7 @@ import re
 
 from ..models import PARAGRAPH, Block
 from .assemble import Heading, iso_date, language_tag, squash
+from .htmlroles import drop_unseen, mark_roles
 from .htmltree import (
     HEADINGS,
     BlockWalker,
@@ -157,14 +158,21 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     tree = parse_document(text)
     # What is read from the whole page comes first: the byline and furniture go next.
     meta = _meta(tree)
+    cleaned = text
+    if tree is not None:
+        from lxml import html as lxml_html
+
+        drop_unseen(tree)  # nothing hidden and no permalink reaches trafilatura either
+        cleaned = lxml_html.tostring(tree, encoding="unicode")
+        mark_roles(tree)
     page_h1 = _single_h1(tree)
     byline = _content_byline(tree)
     if byline and not meta.get("byline"):
         meta["byline"] = byline
-    content = _content(text, url, tree)
-    walker = BlockWalker()
+    content = _content(cleaned, url, tree)
+    walker = BlockWalker(meta.get("lang"))
     if content is not None:
-        walker.walk(content)
+        walker.read(content)
     items = walker.items or _flat_text(text)
     og_title, page_title = meta.pop("og_title", ""), meta.pop("page_title", "")
     headings = [i for i in items if isinstance(i, Heading) and squash(i.text)]

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block
-from .assemble import Heading, squash
-from .blocks import code_note, table_blocks
+from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind, Skipped
+from .assemble import Heading, Note, NoteRef, language_tag, squash
+from .blocks import MATH_NOTE, code_note, table_blocks
+from .htmlroles import ASIDE, FIGURE, MATH, NOTES, REF, SKIP
 
 MAX_DEPTH = 150  # deeper elements are read as flat text (no recursion past this)
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -23,7 +26,7 @@ BLOCK_TAGS = {
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup",
     "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
     "td", "tfoot", "th", "thead", "tr", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "menu",
-    "caption", "colgroup", "noscript", "doc",
+    "caption", "colgroup", "noscript", "doc", NOTES, ASIDE, FIGURE, MATH,
 }
 LIST_TAGS = ("ul", "ol", "menu")
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object",
@@ -39,7 +42,11 @@ ITEM_INLINE = ("p", "div", "span", "dd", "dt", "figcaption", "section", "summary
 # (iframes are among DROP_TAGS, gone before containers are looked at)
 FURNITURE_CONTAINERS = ("div", "section", "ul", "ol", "dl", "table", "p", "span")
 _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+_BACKLINK = re.compile(r"(^|\s)(footnote-backref|fn-backref|reversefootnote|footnote-back|"
+                       r"mw-cite-backlink|label|fn-bracket|backlink)($|\s)")
+_NOTE_LABEL = re.compile(r"^(\[\d{1,3}\]|\d{1,3}[.)]|\^)\s+")
 _CODE_LANGUAGE = re.compile(r"(?:language|lang|highlight)-([\w+#-]+)")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _parser():
@@ -119,22 +126,118 @@ def element_text(element) -> str:
     return "".join(parts)
 
 
+def lang_of(element) -> str:
+    """An element's own language tag (`lang`, or `xml:lang` in XHTML), normalized; "" if none."""
+    value = element.get("lang") or element.get(XML_LANG) or element.get("xml:lang") or ""
+    return language_tag(value.strip())
+
+
+def same_lang(a: str | None, b: str | None) -> bool:
+    """Two tags name the same language ("en" and "en-GB" do: a region is no part to mark)."""
+    return (a or "").split("-")[0].casefold() == (b or "").split("-")[0].casefold()
+
+
+def _kept_phrases(text: str, phrases: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The (phrase, tag) pairs whose phrase is in `text`, each once, in order."""
+    kept: list[tuple[str, str]] = []
+    for phrase, tag in phrases:
+        if phrase and phrase in text and (phrase, tag) not in kept:
+            kept.append((phrase, tag))
+    return tuple(kept)
+
+
 class BlockWalker:
     """Reads an element's headings and blocks, in document order, into `items`.
 
     Inline text is gathered until a block element starts or ends, then becomes a PARAGRAPH
     (a QUOTE inside <blockquote>). Lists nest: an ITEM's level is its list depth.
+    Languages: a block inside an element whose `lang` differs from `doc_lang` gets Block.lang;
+    an inline element with another language than its block's gives (its text, tag) in
+    Block.langs (the outermost such element only: phrases never overlap).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, doc_lang: str | None = None) -> None:
         self.items: list = []
         self.inline: list[str] = []
+        self.phrases: list[tuple[str, str]] = []  # foreign phrases in the inline run
+        self.doc_lang = doc_lang or None
+        self.lang = self.doc_lang  # the language in effect where the walker is
+
+    def read(self, element) -> None:
+        """Read `element` (the content root) with its own language, if it says one."""
+        with self.lang_scope(element):
+            self.walk(element)
+
+    @contextmanager
+    def lang_scope(self, element) -> Iterator[None]:
+        """Inside `element`, its `lang` (if any) is the language in effect."""
+        saved = self.lang
+        self.lang = lang_of(element) or saved
+        try:
+            yield
+        finally:
+            self.lang = saved
+
+    def block_lang(self) -> str | None:
+        """Block.lang for a block made here: the language in effect unless it is the page's."""
+        return None if same_lang(self.lang, self.doc_lang) else self.lang
+
+    def inline_text(self, element, phrases: list[tuple[str, str]]) -> str:
+        """An inline element's text; its foreign-language parts are added to `phrases`, the
+        markers in it (skips, note references, figures) to `items`."""
+        for node in _outer_langs(element, self.lang):
+            phrases.append((squash(element_text(node)), lang_of(node)))
+        for node in element.iter(SKIP, REF, FIGURE):
+            self.marker(node)
+        return element_text(element)
+
+    def marker(self, node) -> None:
+        """What stands in the text for something skipped, a note reference or a figure."""
+        if node.tag == SKIP:
+            words = node.get("words") or "0"
+            self.items.append(Skipped(node.get("kind") or "clutter", node.get("text") or "",
+                                      int(words) if words.isdigit() else 0))
+        elif node.tag == REF:
+            self.items.append(NoteRef(node.get("key") or ""))
+        elif squash(node.get("text") or ""):
+            self.items.append(Block(BlockKind.FIGURE, squash(node.get("text") or ""),
+                                    lang=self.block_lang()))
+
+    def role_block(self, element, tag: str) -> None:
+        """Notes, an aside, a figure or a formula marked by htmlroles."""
+        if tag == NOTES:
+            self.notes(element)
+        elif tag == FIGURE:
+            self.marker(element)
+        elif tag == MATH:
+            tex = squash(element.text or "")
+            if tex:
+                self.items.append(Block(BlockKind.MATH, tex, spoken=MATH_NOTE))
+        else:
+            text = squash(element_text(element))
+            if text:
+                self.items.append(Block(BlockKind.ASIDE, text, lang=self.block_lang()))
+
+    def notes(self, element) -> None:
+        """Each note (an <li>, else the whole element) without its back links and label."""
+        items = [li for li in element.iter("li")] or [element]
+        for item in items:
+            for link in list(item.iter()):
+                if link is not item and isinstance(link.tag, str) and link.getparent() is not None \
+                        and (_BACKLINK.search(link.get("class") or "")
+                             or link.get("role") == "doc-backlink"):
+                    link.drop_tree()
+            text = _NOTE_LABEL.sub("", squash(element_text(item)))
+            if text:
+                key = item.get("id") or element.get("id") or ""
+                self.items.append(Note(Block(BlockKind.NOTE, text, lang=self.block_lang()), key))
 
     def flush(self, quote: bool) -> None:
         text = squash("".join(self.inline))
-        self.inline = []
+        phrases, self.inline, self.phrases = self.phrases, [], []
         if text:
-            self.items.append(Block(QUOTE if quote else PARAGRAPH, text))
+            self.items.append(Block(QUOTE if quote else PARAGRAPH, text, lang=self.block_lang(),
+                                    langs=_kept_phrases(text, phrases)))
 
     def walk(self, element, depth: int = 0, quote: bool = False, list_level: int = -1) -> None:
         if isinstance(element.tag, str) and element.text:
@@ -143,8 +246,10 @@ class BlockWalker:
             tag = _tag(child)
             if not tag or tag in DROP_TAGS:
                 pass
+            elif tag == MATH and _inline_math(child):
+                self.inline.append(child.text or "")
             elif tag not in BLOCK_TAGS or tag == "pre" and element.tag == "p":
-                self.inline.append(element_text(child))
+                self.inline.append(self.inline_text(child, self.phrases))
             else:
                 self.flush(quote)
                 self.block(child, tag, depth + 1, quote, list_level)
@@ -153,10 +258,16 @@ class BlockWalker:
         self.flush(quote)
 
     def block(self, element, tag: str, depth: int, quote: bool, list_level: int) -> None:
+        with self.lang_scope(element):
+            self.block_in_lang(element, tag, depth, quote, list_level)
+
+    def block_in_lang(self, element, tag: str, depth: int, quote: bool, list_level: int) -> None:
         if depth > MAX_DEPTH:
             text = squash(element_text(element))
             if text:
-                self.items.append(Block(PARAGRAPH, text))
+                self.items.append(Block(PARAGRAPH, text, lang=self.block_lang()))
+        elif tag in (NOTES, ASIDE, FIGURE, MATH):
+            self.role_block(element, tag)
         elif tag in HEADINGS:
             self.items.append(Heading(squash(element_text(element)), HEADINGS[tag]))
         elif tag == "pre":
@@ -204,25 +315,32 @@ class BlockWalker:
                 self.block(child, tag, depth, quote, level)
 
     def list_item(self, element, depth: int, level: int) -> None:
+        with self.lang_scope(element):
+            self.list_item_in_lang(element, depth, level)
+
+    def list_item_in_lang(self, element, depth: int, level: int) -> None:
         """The item's own text is one ITEM; nested lists and blocks follow one level deeper."""
         if depth > MAX_DEPTH:
             text = squash(element_text(element))
             if text:
-                self.items.append(Block(ITEM, text, level=max(0, level)))
+                self.items.append(Block(ITEM, text, level=max(0, level), lang=self.block_lang()))
             return
         own: list[str] = [element.text or ""]
+        phrases: list[tuple[str, str]] = []
         nested = []
         for child in element:
             tag = _tag(child)
             if tag in BLOCK_TAGS and tag not in ITEM_INLINE:
                 nested.append(child)
             elif tag and tag not in DROP_TAGS:
-                own.append(element_text(child) + (" " if tag in ITEM_INLINE else ""))
+                own.append(self.inline_text(child, phrases)
+                           + (" " if tag in ITEM_INLINE else ""))
             if child.tail:
                 own.append(child.tail)
         text = squash("".join(own))
         if text:
-            self.items.append(Block(ITEM, text, level=max(0, level)))
+            self.items.append(Block(ITEM, text, level=max(0, level), lang=self.block_lang(),
+                                    langs=_kept_phrases(text, phrases)))
         for child in nested:
             tag = child.tag.lower()
             if tag in LIST_TAGS:
@@ -232,13 +350,34 @@ class BlockWalker:
         self.flush(False)
 
 
-def parse_fragment(fragment: str) -> list:
+def _inline_math(element) -> bool:
+    """A formula short enough to stay in its sentence ("x", "n", "42")."""
+    tex = squash(element.text or "")
+    return element.get("display") != "block" and len(tex) <= 3 and not re.search(r"[\\^_{]", tex)
+
+
+def _outer_langs(element, lang: str | None) -> list:
+    """The outermost elements in `element` (itself included) whose `lang` is not `lang`."""
+    found = []
+    stack = [(element, lang)]
+    while stack:
+        node, in_effect = stack.pop()
+        own = lang_of(node)
+        if own and not same_lang(own, in_effect):
+            found.append(node)
+            continue
+        stack.extend((child, in_effect) for child in reversed(node)
+                     if isinstance(child.tag, str) and _tag(child) not in DROP_TAGS)
+    return found
+
+
+def parse_fragment(fragment: str, doc_lang: str | None = None) -> list:
     """Headings and blocks of an HTML fragment (an HTML block inside Markdown)."""
     tree = parse_document(f"<html><body>{fragment}</body></html>")
     if tree is None:
         return []
     strip_furniture(tree)
-    walker = BlockWalker()
+    walker = BlockWalker(doc_lang)
     walker.walk(body_of(tree))
     return walker.items
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block
-from .assemble import Heading, iso_date, language_tag, squash
-from .blocks import code_note, table_blocks
-from .htmltree import html_text, parse_fragment
+from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind
+from .assemble import Heading, Note, NoteRef, iso_date, language_tag, squash
+from .blocks import MATH_NOTE, code_note, table_blocks
+from .htmltree import html_text, parse_fragment, same_lang
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_NESTING = 100
@@ -27,11 +27,38 @@ NESTING_TOKENS = frozenset((
 TABLE_TOKENS = frozenset(("table_open", "tr_open", "table_close"))
 
 
+HTML_OPEN = re.compile(r"<([A-Za-z][\w-]*)\b([^>]*?)(/?)>\Z")
+HTML_CLOSE = re.compile(r"</([A-Za-z][\w-]*)\s*>\Z")
+HTML_LANG = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+VOID_TAGS = frozenset(("br", "img", "hr", "wbr", "input", "meta", "link", "source"))
+
+
+def _html_lang(tag: str) -> tuple[str, str] | None:
+    """An inline HTML tag -> ("open", lang or "") or ("close", ""); None for anything else."""
+    closing = HTML_CLOSE.match(tag)
+    if closing:
+        return "close", ""
+    opening = HTML_OPEN.match(tag)
+    if not opening or opening.group(3) or opening.group(1).lower() in VOID_TAGS:
+        return None
+    found = HTML_LANG.search(opening.group(2))
+    return "open", language_tag(next(filter(None, found.groups()), "") if found else "")
+
+
 def _inline_text(token, images: bool = True) -> str:
     """The text of an inline run: links as their text, images as their alt text (if `images`)."""
+    return _inline_parts(token, images)[0]
+
+
+def _inline_parts(token, images: bool = True,
+                  doc_lang: str | None = None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An inline run's text and its phrases in another language than `doc_lang`: inline
+    `<span lang="fr">...</span>` and Pandoc's `[...]{lang=fr}` (the outermost ones)."""
     parts: list[str] = []
+    opened: list[tuple[int, str]] = []  # per open span or tag: where it starts, its language
+    phrases: list[tuple[str, str]] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "code_inline", "math_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
@@ -41,9 +68,34 @@ def _inline_text(token, images: bool = True) -> str:
                 parts.append(alt)
         elif child.type == "html_inline":
             parts.append(" " if re.match(r"<br\b", child.content, re.IGNORECASE) else "")
+            _span_edge(_html_lang(child.content), parts, opened, phrases, doc_lang)
+        elif child.type in ("span_open", "span_close"):
+            edge = ("open", language_tag(str(child.attrs.get("lang", "")).strip()))
+            _span_edge(edge if child.type == "span_open" else ("close", ""), parts, opened,
+                       phrases, doc_lang)
     if not token.children:
         parts.append(token.content)
-    return squash("".join(parts))
+    text = squash("".join(parts))
+    kept = [(p, t) for p, t in phrases if p and p in text]
+    return text, tuple(dict.fromkeys(kept))
+
+
+def _span_edge(edge: tuple[str, str] | None, parts: list[str], opened: list[tuple[int, str]],
+               phrases: list[tuple[str, str]], doc_lang: str | None) -> None:
+    """A span opening or closing: a closing one with a language (and none open around it
+    with another) adds its text to `phrases`."""
+    if edge is None:
+        return
+    kind, lang = edge
+    if kind == "open":
+        opened.append((len(parts), lang))
+        return
+    if not opened:
+        return
+    start, lang = opened.pop()
+    outer_foreign = any(tag and not same_lang(tag, doc_lang) for _, tag in opened)
+    if lang and not same_lang(lang, doc_lang) and not outer_foreign:
+        phrases.append((squash("".join(parts[start:])), lang))
 
 
 def _as_text(value) -> str:
@@ -118,10 +170,15 @@ def _flattened(text: str) -> str:
 def _tokens(text: str) -> list:
     """markdown-it's tokens for `text`, with front matter and tables, never losing deep text."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
-    parser.use(front_matter_plugin)
+    parser.use(front_matter_plugin).use(attrs_plugin, spans=True).use(footnote_plugin)
+    # "$5 and $10" stays money: no digit or space just inside the dollars.
+    parser.use(dollarmath_plugin, allow_digits=False, allow_space=False)
     tokens = parser.parse(text)
     if any(token.level >= MAX_NESTING - 3 for token in tokens):
         # Past the nesting limit markdown-it drops text: flatten the deepest levels and retry.
@@ -141,6 +198,7 @@ class _TokenReader:
         self.item_open: list[bool] = []  # per open list item: has its first paragraph been read?
         self.heading_level = 0
         self.table: list[list[str]] | None = None  # the rows so far, inside a table
+        self.note_key: str | None = None  # inside a footnote's definition: its label
 
     def read(self, token) -> None:
         kind = token.type
@@ -156,6 +214,13 @@ class _TokenReader:
                 self.items.append(Block(CODE, code, spoken=code_note(token.info)))
         elif kind == "html_block":
             self.html_block(token.content)
+        elif kind in ("math_block", "math_block_label"):
+            if token.content.strip():
+                self.items.append(Block(BlockKind.MATH, token.content.strip(), spoken=MATH_NOTE))
+        elif kind == "footnote_open":
+            self.note_key = str((token.meta or {}).get("label", ""))
+        elif kind == "footnote_close":
+            self.note_key = None
         elif kind == "inline":
             self.inline(token)
 
@@ -194,8 +259,9 @@ class _TokenReader:
 
     def html_block(self, content: str) -> None:
         """HTML with structure (headings, lists, tables...) is read as a page; else its text."""
-        if not self.quote_depth and HTML_STRUCTURE.search(content):
-            self.items.extend(parse_fragment(content))
+        if not self.quote_depth and (HTML_STRUCTURE.search(content)
+                                     or HTML_LANG.search(content)):
+            self.items.extend(parse_fragment(content, self.meta.get("lang")))
             return
         fragment = html_text(content)
         if fragment:
@@ -204,7 +270,21 @@ class _TokenReader:
     def inline(self, token) -> None:
         """A run of text: a table cell, a heading, a list item's first paragraph, a quote or a
         paragraph, by where it stands."""
-        content = _inline_text(token, images=not self.heading_level)  # badges in headings
+        # (no images in headings: badges)
+        content, langs = _inline_parts(token, not self.heading_level, self.meta.get("lang"))
+        children = token.children or []
+        self.items.extend(NoteRef(str((c.meta or {}).get("label", ""))) for c in children
+                          if c.type == "footnote_ref")
+        if self.note_key is not None:
+            if content:
+                self.items.append(Note(Block(BlockKind.NOTE, content, langs=langs), self.note_key))
+            return
+        shown = [c for c in children if c.type not in ("link_open", "link_close", "softbreak")
+                 and not (c.type == "text" and not c.content.strip())]
+        if (content and not self.heading_level and self.table is None and len(shown) == 1
+                and shown[0].type == "image"):
+            self.items.append(Block(BlockKind.FIGURE, content))  # an image on its own line
+            return
         if self.table is not None:
             if self.table:
                 self.table[-1].append(content)
@@ -212,11 +292,12 @@ class _TokenReader:
             self.items.append(Heading(HEADING_ID.sub("", content), self.heading_level))
         elif self.item_open and not self.item_open[-1]:
             self.item_open[-1] = True
-            self.items.append(Block(ITEM, content, level=max(0, self.list_depth - 1)))
+            self.items.append(Block(ITEM, content, level=max(0, self.list_depth - 1),
+                                    langs=langs))
         elif self.quote_depth:
-            self.items.append(Block(QUOTE, content))
+            self.items.append(Block(QUOTE, content, langs=langs))
         elif content:
-            self.items.append(Block(PARAGRAPH, content))
+            self.items.append(Block(PARAGRAPH, content, langs=langs))
 
 
 def parse_markdown(text: str) -> tuple[list, dict]:

@@ -7,8 +7,9 @@ Each step is a small text -> text function; ENGLISH_STEPS is the chain, in order
 from __future__ import annotations
 
 import re
+from functools import lru_cache, partial
 
-from . import data
+from . import clock, data, dates, identifiers, measures, roman
 from .neutral import (
     URL,
     Step,
@@ -69,52 +70,64 @@ _ABBREVIATIONS = re.compile(
     + r")(?![\w])",
     re.IGNORECASE,
 )
-_TITLE_OR_PLACE = re.compile(r"(?<![\w.])(Dr|St)(?:\.(?=\s|$|[,;:!?)])|(?=\s+[A-Z]))")
+_TITLE_OR_PLACE = re.compile(r"(?<![\w.])(Dr|St|Ft|Mt)(?:\.(?=\s|$|[,;:!?)])|(?=\s+[A-Z]))")
 _NUMBER_SIGN = re.compile(r"(?<![\w.])(No\.|Nos\.|#)\s?(?=\d)", re.IGNORECASE)
 
 
-def expand_abbreviations(text: str) -> str:
-    """Common abbreviations in full: "e.g." -> "for example", "Dr. Lee" -> "Doctor Lee"."""
-    text = _NUMBER_SIGN.sub(lambda m: data.NUMBER_SIGNS[m.group(1).lower()] + " ", text)
+_BEFORE_NUMBER = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(k) for k in sorted(data.BEFORE_NUMBER, key=len, reverse=True))
+    + r")\s?(?=\d)",
+    re.IGNORECASE,
+)
 
-    def title_or_place(match: re.Match) -> str:
-        before_name, after_name = data.TITLE_OR_PLACE[match.group(1).lower() + "."]
-        after = text[match.end() :].lstrip()
-        before = text[: match.start()].split()
-        prev = before[-1] if before else ""
-        if after[:1].isupper():
-            return before_name
-        if prev[:1].isupper() or prev[:1].isdigit():
-            return after_name + ("." if not after else "")
+
+def _title_or_place(match: re.Match) -> str:
+    """ "Dr. Lee" -> "Doctor Lee", "Mulholland Dr." -> "Drive", "Elm St. Its..." -> "Street."."""
+    text = match.string
+    before_name, after_name = data.TITLE_OR_PLACE[match.group(1).lower() + "."]
+    after = text[match.end() :].lstrip()
+    next_word = after.split(None, 1)[0].strip("\"'“‘(,;:.!?") if after else ""
+    before = text[: match.start()].split()
+    prev = before[-1] if before else ""
+    after_a_name = prev[:1].isupper() or prev[:1].isdigit()
+    if after_a_name and next_word in data.SENTENCE_OPENERS and match.group().endswith("."):
+        return after_name + "."  # "Elm St. Its bread sells out" -> "Elm Street. Its..."
+    if after[:1].isupper():
         return before_name
+    if after_a_name:
+        return after_name + ("." if not after else "")
+    return before_name
 
-    text = _TITLE_OR_PLACE.sub(title_or_place, text)
+
+def expand_abbreviations(text: str) -> str:
+    """Common abbreviations in full: "e.g." -> "for example", "Dr. Lee" -> "Doctor Lee",
+    "Elm St." -> "Elm Street", "pp. 12-19" -> "pages 12-19", "Eq. 7" -> "equation 7"."""
+    text = _NUMBER_SIGN.sub(lambda m: data.NUMBER_SIGNS[m.group(1).lower()] + " ", text)
+    text = _BEFORE_NUMBER.sub(
+        lambda m: _cap_like(data.BEFORE_NUMBER[m.group(1).lower()], m.group(1)) + " ", text
+    )
+    text = _TITLE_OR_PLACE.sub(_title_or_place, text)
 
     def expand(match: re.Match) -> str:
+        if match.group(1).rstrip(".") in data.UNITS and re.search(r"\d\s?$", text[: match.start()]):
+            return match.group()  # "5 oz." is a unit: speak_units says it
         words = _cap_like(data.ABBREVIATIONS[match.group(1).lower()], match.group(1))
         at_end = match.group(1).endswith(".") and not text[match.end() :].strip()
-        return words + "." if at_end else words
+        opens = match.group(1).endswith(".") and _opens_sentence(text[match.end() :])
+        may_end = match.group(1).lower() in data.MAY_END
+        return words + "." if at_end or (may_end and opens) else words
 
     return _ABBREVIATIONS.sub(expand, text)
 
 
+def _opens_sentence(rest: str) -> bool:
+    words = rest.split(None, 1)
+    return bool(words) and words[0].strip("\"'“‘(,;:") in data.SENTENCE_OPENERS
+
+
 # --------------------------------------------------------------------------------------------
 # Dates and times
-
-_ISO_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w-]|\.\d)")
-
-
-def speak_dates(text: str) -> str:
-    """ISO dates: "2026-11-26" -> "November twenty-sixth, twenty twenty-six"."""
-
-    def date(match: re.Match) -> str:
-        _, month, day = (int(part) for part in match.groups())
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return match.group()
-        return f"{data.MONTHS[month - 1]} {num2words(day, to='ordinal')}, {number(match.group(1))}"
-
-    return _ISO_DATE.sub(date, text)
-
 
 _TIME = re.compile(
     r"(?<![\w:.])(\d{1,2}):(\d{2})(?::\d{2})?(?:\s?([AaPp])\.?\s?[Mm]\b\.?)?(?![\w:])"
@@ -151,10 +164,17 @@ def _hour(match: re.Match) -> str:
     return f"{num2words(int(match.group(1)))} {match.group(2).lower()} m" + _kept_period(match)
 
 
+_HOUR_RANGE = re.compile(
+    r"(?<![\w:.])(\d{1,2})\s?[–-]\s?(?=\d{1,2}(?::\d{2})?\s?[AaPp]\.?\s?[Mm]\b)"
+)
+
+
 def speak_times(text: str) -> str:
     """Clock times: "3:30 pm" -> "three thirty p m", "10:00" -> "ten o'clock", "9am" -> "nine
-    a m"."""
-    return _HOUR.sub(_hour, _TIME.sub(_clock, text))
+    a m", "2–4 p.m." -> "two to four p m", "9 a.m.–6 p.m." -> "nine a m to six p m"."""
+    text = _HOUR_RANGE.sub(lambda m: f"{num2words(int(m.group(1)))} to ", text)
+    text = _HOUR.sub(_hour, _TIME.sub(_clock, text))
+    return re.sub(r"(?<=\b[ap] m)\.?\s?[–-]\s?(?=\w)", " to ", text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,8 +206,30 @@ def _money(match: re.Match) -> str:
     return words if fraction_value == 0 else f"{words} and {cent_words}"
 
 
+_CODE_ALT = "|".join(sorted(data.CURRENCY_CODES))
+_CODE_BEFORE = re.compile(rf"\b({_CODE_ALT})\s?({NUM})(?:\s?({_SCALE_ALT})\b)?")
+_CODE_AFTER = re.compile(rf"(?<![\w.,])({NUM})(?:\s?({_SCALE_ALT}))?\s({_CODE_ALT})\b")
+
+
+def _coded(amount: str, scale: str | None, code: str) -> str:
+    one, many = data.CURRENCY_CODES[code]
+    if scale:
+        return f"{cardinal(amount)} {data.SCALES[scale]} {many}"
+    return f"{cardinal(amount)} {one if is_one(amount) else many}"
+
+
 def speak_money(text: str) -> str:
-    """Amounts: "$5.99" -> "five dollars and ninety-nine cents", "£3" -> "three pounds"."""
+    """Amounts: "$5.99" -> "five dollars and ninety-nine cents", "£3" -> "three pounds",
+    "-$250" -> "minus two hundred and fifty dollars", "50¢" -> "fifty cents", "CHF 300" ->
+    "three hundred Swiss francs"."""
+    text = re.sub(r"(?<![\w.])-(?=[$£€¥₹]\d)", "minus ", text)
+    text = re.sub(
+        r"(?<![\w.])(\d+)\s?¢",
+        lambda m: f"{cardinal(m.group(1))} cent" + ("" if m.group(1) == "1" else "s"),
+        text,
+    )
+    text = _CODE_BEFORE.sub(lambda m: _coded(m.group(2), m.group(3), m.group(1)), text)
+    text = _CODE_AFTER.sub(lambda m: _coded(m.group(1), m.group(2), m.group(3)), text)
     text = _MONEY.sub(_money, text)
     return _MONEY_RANGE.sub(r"\1 to ", text)  # "$5-$10" -> "five dollars to ten dollars"
 
@@ -209,19 +251,26 @@ def speak_percent(text: str) -> str:
 
 
 _UNIT_ALT = "|".join(re.escape(k) for k in sorted(data.UNITS, key=len, reverse=True))
-_UNIT = re.compile(rf"(?<![\w.])(-?){_FROM}({NUM})(?:\s?|-)({_UNIT_ALT})(?![\w/])(?=(\s+[\w-]+)|)")
+_UNIT = re.compile(
+    rf"(?<![\w.])(-?){_FROM}({NUM})(?:\s?|-)({_UNIT_ALT})(?!\w)(\.(?=\s+[a-z]))?(?=(\s+[\w-]+)|)"
+)
 
 
 def speak_units(text: str) -> str:
     """Units after a number: "5 km" -> "five kilometers", "5 min read" -> "five minute read"."""
 
+    text = re.sub(r"\s?/\s?100\s?km\b", " per hundred kilometers", text)  # "6.5 L/100 km"
+
     def unit(match: re.Match) -> str:
-        sign, start, amount, symbol, following = match.groups()
+        sign, start, amount, symbol, _period, following = match.groups()
         following = following or ""
         single, plural = data.UNITS[symbol]
         if symbol == "x" and not match.group().endswith(amount + "x"):
             return match.group()  # "3 x 4" is a product, said by speak_numbers
-        adjective = following.strip().lower() in data.ADJECTIVE_NOUNS
+        if symbol == "x" and re.match(r"\s?[=+*/^-]", text[match.end() :]):
+            return match.group()[:-1] + " x"  # "2x = 10" is algebra: "two x equals ten"
+        noun = following.strip().lower()
+        adjective = noun in data.ADJECTIVE_NOUNS or noun[:-1] in data.ADJECTIVE_NOUNS
         name = single if adjective or (is_one(amount) and not start) else plural
         return f"{_amount(sign, start, amount)} {name}"
 
@@ -263,6 +312,14 @@ _FRACTION = re.compile(
 )
 _RANGE = re.compile(rf"(?<![\w.,-])({NUM})\s?[-–—]\s?({NUM})(?![\w.,]\d|\w)")
 _PHONE = re.compile(r"(?<![\w.-])(?:\(\d{3}\) ?|\d{3}[-.])?\d{3}-\d{4}(?![\w-])")
+_COMPARE = {
+    "<": " is less than ",
+    ">": " is greater than ",
+    "<=": " is less than or equal to ",
+    ">=": " is greater than or equal to ",
+    "≤": " is less than or equal to ",
+    "≥": " is greater than or equal to ",
+}
 _NUMBER = re.compile(rf"(?<![\w.,])(-?)({NUM})(?![\w]|[.,]\d)")
 
 
@@ -271,7 +328,10 @@ def speak_numbers(text: str) -> str:
     "3.5" -> "three point five", "5-10" -> "five to ten", "3/4" -> "three quarters"."""
     text = _FRACTION.sub(lambda m: data.FRACTIONS[m.group(1)], text)
     text = re.sub(r"(?<=\d)\s?[x×*]\s?(?=\d)", " times ", text)
-    text = re.sub(r"(?<=\d)/(?=\d)", " slash ", text)
+    text = re.sub(
+        r"(?<=[\w)])\s?([<>]=?|≤|≥)\s?(?=-?\d|[a-z]\b)", lambda m: _COMPARE[m.group(1)], text
+    )
+    text = re.sub(r"(?<=\d)/(?=\d)", " over ", text)
     text = _PHONE.sub(
         lambda m: ", ".join(digits(part) for part in re.findall(r"\d+", m.group())), text
     )
@@ -305,14 +365,13 @@ def capitalize_numbers(text: str) -> str:
 # Acronyms and symbols
 
 _ACRONYM = re.compile(r"(?<![\w.'’-])([A-Z][A-Za-z0-9]*[A-Z0-9]|[A-Z])(s|'s|’s)?(?![\w'’-])")
-_VOWELS = set("AEIOU")
 
 
 def _acronym(match: re.Match) -> str:
     """ "FAQ" -> "F A Q", "RDLs" -> "R D Ls", "CEO's" -> "C E O's"; other words unchanged."""
     word, plural = match.group(1), match.group(2) or ""
     if word in data.SPELLED or (
-        word.isupper() and word.isalpha() and 2 <= len(word) <= 5 and not _VOWELS & set(word)
+        word.isupper() and word.isalpha() and 2 <= len(word) <= 5 and word not in data.CAPS_WORDS
     ):
         letters = " ".join(word.upper())
         if plural and plural != "s":
@@ -321,8 +380,13 @@ def _acronym(match: re.Match) -> str:
     return match.group()
 
 
+_AMPERSAND_NAME = re.compile(r"\b([A-Z]{1,3})&([A-Z]{1,3})\b")
+
+
 def speak_acronyms(text: str) -> str:
-    """Acronyms: spelled out ("FAQ" -> "F A Q", "RDLs" -> "R D Ls") or said as a word ("NASA")."""
+    """Acronyms: said as a word when data.AS_WORDS says so ("NASA"), else spelled ("IBM" ->
+    "I B M", "CPUs" -> "C P Us", "FBI's" -> "F B I's", "AT&T" -> "A T and T")."""
+    text = _AMPERSAND_NAME.sub(lambda m: f"{' '.join(m.group(1))} and {' '.join(m.group(2))}", text)
     for written, said in data.AS_WORDS.items():
         text = re.sub(rf"(?<![\w-]){re.escape(written)}(?!\w)", said, text)
     return _ACRONYM.sub(_acronym, text)
@@ -336,6 +400,10 @@ def speak_symbols(text: str) -> str:
     text = re.sub(r"(?<=\w)\+\+", " plus plus", text)
     text = re.sub(r"(?i)\band/or\b", "and or", text)
     text = _SLASH_WORDS.sub(" or ", text)
+    text = re.sub(r"(?<=[^\W\d_])\.?–(?=[^\W\d_])", " to ", text)  # "Sept.–Dec.", "Paris–Rome"
+    text = re.sub(r"(?<=\w)²", " squared", text)
+    text = re.sub(r"(?<=\w)³", " cubed", text)
+    text = re.sub(r"\b([a-z])([a-z])(?= squared| cubed)", r"\1 \2", text)  # "mc²"
     text = re.sub(r"\s[-–—]{1,2}\s|\s?—\s?|\s?--\s?", ", ", text)
     text = re.sub(r"(?<=[\s(])-(?=[^\W\d_])|(?<=[^\W\d_])-(?=[\s,.;:!?)])", " ", text)
     text = re.sub(r"\s*\|\s*", ", ", text)
@@ -347,25 +415,60 @@ def speak_symbols(text: str) -> str:
     return text.translate({ord(c): " " for c in data.MARKUP_CHARS})
 
 
-# Order matters: addresses before symbols, times and money before plain numbers.
-ENGLISH_STEPS: tuple[Step, ...] = (
-    strip_markdown_links,
-    speak_emails,
-    speak_urls,
-    shorten_long_words,
-    strip_markup,
-    strip_bullets,
-    strip_emoji,
-    expand_abbreviations,
-    speak_dates,
-    speak_times,
-    speak_money,
-    speak_percent,
-    speak_units,
-    speak_ordinals,
-    speak_numbers,
-    speak_acronyms,
-    speak_symbols,
-    tidy,
-    capitalize_numbers,
-)
+def speak_dates(text: str) -> str:
+    """Dates in en-US order ("11/7/2024" -> "November seventh, twenty twenty-four"); see
+    speech.dates for other regions."""
+    return dates.speak_dates(text, "en-US")
+
+
+def english_steps(lang: str = "en-US") -> tuple[Step, ...]:
+    """The English chain for a language tag; only dates depend on the region ("en-GB")."""
+    return _steps_for_region(dates.day_first(lang))
+
+
+@lru_cache(maxsize=2)
+def _steps_for_region(day_first: bool) -> tuple[Step, ...]:
+    region_dates = partial(dates.speak_dates, lang="en-GB" if day_first else "en-US")
+    # Order matters: addresses before symbols; identifiers, dates, durations, times and money
+    # before plain numbers; units after fractions ("1/4 tsp"); symbols last.
+    return (
+        strip_markdown_links,
+        speak_emails,
+        speak_urls,
+        shorten_long_words,
+        strip_markup,
+        strip_bullets,
+        strip_emoji,
+        measures.normalize_signs,
+        identifiers.speak_identifiers,
+        expand_abbreviations,
+        region_dates,
+        clock.speak_durations,
+        partial(clock.speak_scores_and_ratios, lang="en-GB" if day_first else "en-US"),
+        speak_times,
+        speak_money,
+        speak_percent,
+        measures.speak_fractions,
+        measures.speak_sizes,
+        speak_units,
+        measures.speak_rates,
+        roman.speak_roman,
+        speak_ordinals,
+        speak_numbers,
+        speak_acronyms,
+        speak_symbols,
+        tidy,
+        capitalize_numbers,
+    ) + ((british_spelling,) if day_first else ())
+
+
+_METRIC = re.compile(r"\b(kilo|centi|milli|micro|nano|deci|hecto)?(met|lit)er(s?)\b")
+
+
+def british_spelling(text: str) -> str:
+    """en-GB: "kilometers" -> "kilometres", "liters" -> "litres" (the spoken text is recorded
+    in the manifest; the voices say both the same)."""
+    return _METRIC.sub(lambda m: f"{m.group(1) or ''}{m.group(2)}re{m.group(3)}", text)
+
+
+ENGLISH_STEPS: tuple[Step, ...] = english_steps("en-US")

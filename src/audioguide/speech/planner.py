@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..errors import SourceError
-from ..models import Article, Block, BlockKind, CueKind, Utterance
+from ..models import Article, Block, BlockKind, CueKind, LangSpan, SpokenPart, Utterance
 from ..settings import Pauses, Settings
 from .sentences import count_words, estimate_seconds, split_sentences
 from .spoken import is_english, spoken_form
@@ -86,7 +86,12 @@ class _Piece:
     pause: int
     kind: CueKind
     paragraph_end: bool = False
+    parts: tuple[SpokenPart, ...] = ()  # see Utterance.parts
+    langs: tuple[LangSpan, ...] = ()
 
+
+# What a note, a kept aside or a figure is introduced with (English).
+_ROLE_LEADS = {BlockKind.NOTE: "", BlockKind.ASIDE: "Aside:", BlockKind.FIGURE: "Figure:"}
 
 _SPLITTERS = (r"(?<=;)\s+", r"(?<=:)\s+", r"(?<=,)\s+", r"\s+")
 
@@ -128,6 +133,65 @@ def _speakable(spoken: str) -> bool:
     return any(char.isalnum() for char in spoken)
 
 
+def _with_words(parts: tuple[SpokenPart, ...], words: str, at_start: bool
+                ) -> tuple[SpokenPart, ...]:
+    """`parts` with words of the main voice ("Quote:") added at the start or the end."""
+    if not parts:
+        return parts
+    if at_start:
+        first, lang = parts[0]
+        return ((f"{words} {first}", None), *parts[1:]) if lang is None else ((words, None),
+                                                                              *parts)
+    last, lang = parts[-1]
+    return (*parts[:-1], (f"{last} {words}", None)) if lang is None else (*parts, (words, None))
+
+
+# --------------------------------------------------------------------------------------------
+# Language of parts (WCAG 3.1.2): phrases marked with another language
+
+
+def _same_tag(a: str | None, b: str | None) -> bool:
+    return (a or "").lower().replace("_", "-") == (b or "").lower().replace("_", "-")
+
+
+def primary_language(tag: str | None) -> str:
+    """"fr" for "fr-CA", "FR_ca" or "fr"; "" for None."""
+    return (tag or "").lower().replace("_", "-").split("-")[0]
+
+
+def marked_tags(text: str, block: Block, main: str) -> list[str | None]:
+    """For each character of the whitespace-normalized `text`, the language it is marked with
+    when that is not `main` (else None): the block's own language, then its marked phrases
+    (Block.langs, each at its first occurrence after the phrase before it, else anywhere)."""
+    base = None if not block.lang or _same_tag(block.lang, main) else block.lang
+    tags: list[str | None] = [base] * len(text)
+    cursor = 0
+    for phrase, tag in block.langs:
+        wanted = " ".join(phrase.split())
+        if not wanted:
+            continue
+        start = text.find(wanted, cursor)
+        if start < 0:
+            start = text.find(wanted)
+        if start < 0:
+            continue
+        end = start + len(wanted)
+        tags[start:end] = [None if _same_tag(tag, main) else tag] * (end - start)
+        cursor = end
+    return tags
+
+
+def lang_runs(text: str, tags: list[str | None]) -> list[tuple[int, int, str | None]]:
+    """The runs of equal tags: (start, end, tag) covering `text`."""
+    runs: list[tuple[int, int, str | None]] = []
+    for index, tag in enumerate(tags[: len(text)]):
+        if runs and runs[-1][2] == tag:
+            runs[-1] = (runs[-1][0], index + 1, tag)
+        else:
+            runs.append((index, index + 1, tag))
+    return runs
+
+
 # --------------------------------------------------------------------------------------------
 # Blocks and headings to pieces
 
@@ -138,6 +202,8 @@ class _Planner:
     def __init__(self, settings: Settings, lang: str, lexicon: Mapping[str, str] | None):
         self.pauses = settings.pauses
         self.english = is_english(lang)
+        self.lang = lang
+        self.in_notes = False  # the last block planned was a note (one lead for a run of them)
         memo: dict[str, str] = {}
 
         def speak(text: str) -> str:
@@ -146,6 +212,70 @@ class _Planner:
             return memo[text]
 
         self.speak = speak
+        # The block being planned, when it has parts in another language: its whitespace-
+        # normalized text, the language of each character, and how far `say` has read.
+        self.marks: tuple[str, list[str | None]] | None = None
+        self.cursor = 0
+        self._foreign: dict[tuple[str, str], str] = {}
+
+    def speak_in(self, text: str, lang: str | None) -> str:
+        """`text` said in `lang` (None: the article's language, with the lexicon): a part's
+        normalization follows its own language, and the article's lexicon is not applied."""
+        if lang is None:
+            return self.speak(text).strip()
+        if (text, lang) not in self._foreign:
+            self._foreign[text, lang] = spoken_form(text, lang).strip()
+        return self._foreign[text, lang]
+
+    def marked_block(self, block: Block) -> list[_Piece]:
+        """`block(block)` with the block's language and marked phrases in effect."""
+        flat = " ".join(block.text.split())
+        tags = marked_tags(flat, block, self.lang) if block.lang or block.langs else []
+        if not any(tags):
+            return self.block(block)
+        self.marks, self.cursor = (flat, tags), 0
+        try:
+            return self.block(block)
+        finally:
+            self.marks = None
+
+    def say(self, shown: str) -> tuple[str, tuple[SpokenPart, ...], tuple[LangSpan, ...]]:
+        """What to say for `shown` (a piece of the block being planned): the spoken text, its
+        parts by language (() when the main voice says it all) and the marked spans."""
+        plain = self.speak(shown)
+        if self.marks is None or not shown:
+            return plain, (), ()
+        flat, tags = self.marks
+        start = flat.find(shown, self.cursor)
+        start = flat.find(shown) if start < 0 else start
+        if start < 0:
+            return plain, (), ()
+        self.cursor = start + len(shown)
+        runs = lang_runs(shown, tags[start : start + len(shown)])
+        langs = tuple(LangSpan(a, b, tag) for a, b, tag in runs if tag)
+        parts = self.spoken_parts(shown, runs)
+        if all(lang is None for _, lang in parts):
+            return plain, (), langs
+        return " ".join(text for text, _ in parts), parts, langs
+
+    def spoken_parts(self, shown: str, runs: list[tuple[int, int, str | None]]
+                     ) -> tuple[SpokenPart, ...]:
+        """Each run of `shown` said in its language (same primary language as the article:
+        the main voice); a run with nothing to say (a comma, a quotation mark) joins its
+        neighbour, so punctuation stays with the words it follows."""
+        main = primary_language(self.lang)
+        segments: list[list] = []  # [text, language or None]
+        for start, end, tag in runs:
+            voice = tag if tag and primary_language(tag) != main else None
+            text = shown[start:end]
+            if segments and (segments[-1][1] == voice or not _speakable(text)):
+                segments[-1][0] += text
+            elif segments and not _speakable(segments[-1][0]):
+                segments[-1] = [segments[-1][0] + text, voice]
+            else:
+                segments.append([text, voice])
+        parts = [(self.speak_in(text, voice), voice) for text, voice in segments]
+        return tuple((text, voice) for text, voice in parts if _speakable(text))
 
     def sentences(
         self, text: str, kind: CueKind, pause: int, prefix: str = "", suffix: str = ""
@@ -154,18 +284,21 @@ class _Planner:
         shown_parts: list[str] = []
         for sentence in split_sentences(text):
             shown_parts.extend(_fit(sentence, self.speak, _SENTENCE_CHARS))
-        spoken_parts = [_clip(self.speak(part), _SENTENCE_CHARS) for part in shown_parts]
-        kept = [(s, p) for s, p in zip(shown_parts, spoken_parts, strict=True) if _speakable(p)]
+        said = [self.say(part) for part in shown_parts]
+        kept = [(shown, spoken if parts else _clip(spoken, _SENTENCE_CHARS), parts, langs)
+                for shown, (spoken, parts, langs) in zip(shown_parts, said, strict=True)
+                if _speakable(spoken)]
         pieces = []
-        for index, (shown, spoken) in enumerate(kept):
+        for index, (shown, spoken, parts, langs) in enumerate(kept):
             if index == 0 and prefix:
                 spoken = f"{prefix} {spoken}"
+                parts = _with_words(parts, prefix, at_start=True)
             last = index == len(kept) - 1
             if last and suffix:
                 spoken = f"{spoken} {suffix}"
-            pieces.append(
-                _Piece(shown, spoken, pause if last else self.pauses.sentence, kind, last)
-            )
+                parts = _with_words(parts, suffix, at_start=False)
+            pieces.append(_Piece(shown, spoken, pause if last else self.pauses.sentence, kind,
+                                 last, parts, langs))
         return pieces
 
     def spoken_note(self, block: Block) -> list[_Piece]:
@@ -195,19 +328,29 @@ class _Planner:
             return self.spoken_note(block)
         if block.kind == BlockKind.SUBHEADING:
             return self.heading(block.text, CueKind.SENTENCE)
+        if block.kind == BlockKind.MATH:
+            return self.spoken_note(block)
+        first_note, self.in_notes = not self.in_notes, block.kind == BlockKind.NOTE
+        if self.english and block.kind in _ROLE_LEADS:
+            lead = _ROLE_LEADS[block.kind]
+            if block.kind == BlockKind.NOTE:  # the notes of a section follow its text
+                lead = "Notes for this section:" if first_note else ""
+            return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, lead)
         # PARAGRAPH, LEADIN, QUOTE in other languages and any kind this module does not know
         return self.sentences(block.text, CueKind.SENTENCE, p.paragraph)
 
     def heading(self, text: str, kind: CueKind = CueKind.HEADING) -> list[_Piece]:
         """A title, said with a falling tone and followed by the heading pause."""
-        spoken = self.speak(text)
+        spoken, parts, langs = self.say(text)
         if not _speakable(spoken):
             return []
         if spoken[-1] not in ".!?":
             spoken += "."  # a falling tone: said as a title, not as the start of a sentence
+            if parts:
+                parts = (*parts[:-1], (parts[-1][0] + ".", parts[-1][1]))
         if len(spoken) > MAX_SPOKEN_CHARS:
             return self.sentences(text, kind, self.pauses.heading)
-        return [_Piece(text, spoken, self.pauses.heading, kind, True)]
+        return [_Piece(text, spoken, self.pauses.heading, kind, True, parts, langs)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,7 +367,8 @@ def _spoken_chapters(article: Article, planner: _Planner) -> list[_Chapter]:
     """The chapters with something to say. Raises SourceError if there are none."""
     chapters = []
     for title, blocks, titled in _chapters(article):
-        body = [pieces for pieces in (planner.block(block) for block in blocks) if pieces]
+        planner.in_notes = False
+        body = [pieces for pieces in (planner.marked_block(block) for block in blocks) if pieces]
         heading_speakable = titled and _speakable(planner.speak(title))
         if body or heading_speakable:
             chapters.append(_Chapter(title, titled, body))
@@ -312,6 +456,8 @@ def _utterances(chapters: list[list[_Piece]], pauses: Pauses) -> tuple[Utterance
                     section=index,
                     kind=piece.kind,
                     paragraph_end=piece.paragraph_end or position == len(pieces) - 1,
+                    parts=piece.parts,
+                    langs=piece.langs,
                 )
             )
     return tuple(utterances)

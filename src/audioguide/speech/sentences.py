@@ -23,13 +23,32 @@ def _next_starts_lower(rest: str) -> bool:
     return False
 
 
+def _next_word(rest: str) -> str:
+    """The next word of `rest`, without opening quotes or brackets."""
+    words = rest.split(None, 1)
+    return words[0].lstrip("\"'“‘([«").rstrip(",;:.!?\"'”’)]»") if words else ""
+
+
 def _is_abbreviation(text: str, start: int, match: re.Match) -> bool:
-    """True if the period of `match` ends an abbreviation or an initial, not a sentence."""
+    """True if the period of `match` ends an abbreviation or an initial, not a sentence.
+
+    An abbreviation that may end a sentence (data.MAY_END: "St.", "p.m.", "U.S.", "etc.") ends
+    it when the next word opens one ("Elm St. Its bread"; data.SENTENCE_OPENERS), and those in
+    data.ENDS_ON_CAPITAL ("etc.", "p.m.", "Inc.") at any capital but a time zone.
+    """
     mark = match.group()
     if "." not in mark or any(c in mark for c in "!?…") or mark.startswith(".."):
         return False
     word = text[text.rfind(" ", start, match.start()) + 1 : match.end()]
     bare = word.rstrip("\"'”’»)]").lower().lstrip("\"'“‘([")
+    if bare in data.MAY_END:
+        following = _next_word(text[match.end() :])
+        if bare == "no." and not following[:1].isdigit():
+            return False  # "Is it safe? No. Stay inside."
+        if following in data.SENTENCE_OPENERS:
+            return False
+        ends_on_capital = bare in data.ENDS_ON_CAPITAL and following[:1].isupper()
+        return not (ends_on_capital and following not in data.CONTINUATIONS)
     return bare in data.NON_TERMINAL or bool(_INITIAL.match(word))
 
 
@@ -37,9 +56,11 @@ def split_sentences(text: str) -> list[str]:
     """Split text into sentences; " ".join(result) is the whitespace-normalized text.
 
     A break comes after ".", "!", "?" or an ellipsis (and any closing quotes or brackets) that
-    is followed by a space, except after common abbreviations ("e.g.", "Dr.", "vs."), after an
-    initial before a name ("J. Smith"), or when the next word starts in lower case or with a
-    digit ("etc. and", "He said "Stop!" and left"). Decimals never break: no space follows.
+    is followed by a space, except after common abbreviations ("e.g.", "Dr. Lee", "vs."), after
+    an initial before a name ("J. Smith"), or when the next word starts in lower case or with a
+    digit ("etc. and", "He said "Stop!" and left"). Decimals never break: no space follows. An
+    abbreviation can end a sentence when the next word opens one: "on Elm St. Its bread" breaks,
+    "St. Louis" does not; "at 5 p.m. The talk" breaks, "5 p.m. Eastern" does not.
     """
     text = " ".join(text.split())
     if not text:

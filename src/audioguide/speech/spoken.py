@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .english import ENGLISH_STEPS
-from .lexicon import apply_lexicon, protect, restore
+from .english import english_steps
+from .lexicon import apply_lexicon, no_phoneme_marks, protect, restore
 from .neutral import NEUTRAL_STEPS, tidy
 
 
@@ -17,14 +17,16 @@ def is_english(lang: str | None) -> bool:
 def spoken_form(text: str, lang: str = "en", lexicon: Mapping[str, str] | None = None) -> str:
     """The text an engine should say for `text` ("" when there is nothing to say).
 
-    English goes through ENGLISH_STEPS; other languages through the language-neutral
+    English goes through english_steps(lang) (dates in the order of the region: "en-GB" day
+    first); other languages through the language-neutral
     NEUTRAL_STEPS. Lexicon entries are matched on the words as written (and protected from the
     other steps), then once more on the spoken result.
     """
-    steps = ENGLISH_STEPS if is_english(lang) else NEUTRAL_STEPS
+    steps = english_steps(lang or "en") if is_english(lang) else NEUTRAL_STEPS
     text, saved = protect(text, lexicon)
     for step in steps:
         text = step(text)
+    text = no_phoneme_marks(text)  # [[...]] phonemes come from the lexicon alone
     if not lexicon:
         return text
     text = apply_lexicon(text, lexicon)  # words the steps made ("Nasa")
