@@ -50,8 +50,10 @@ import zlib
 from lxml import html as lxml_html
 
 from audioguide.errors import SourceError
-from audioguide.models import QUESTION, SUBHEADING
+from audioguide.models import QUESTION, SUBHEADING, CueKind
 from audioguide.readers import read_source, read_text
+from audioguide.settings import Settings
+from audioguide.speech import plan
 
 RUST_DOCS = sorted(glob.glob("/root/.rustup/toolchains/*/share/doc/rust/html"))
 CODE_BOOKS = ("cargo", "clippy", "rustc", "rustdoc", "unstable-book", "embedded-book",
@@ -61,6 +63,14 @@ BLOCK_DROP = ("//nav|//aside|//footer|//header|//*[contains(@class,'sidebar')]|/
 TRUTH_DROP = ("//nav|//aside|//footer|//header|//*[contains(@class,'sidebar')]"
               "|//*[contains(@class,'navigation')]|//*[contains(@class,'nav-wrapper')]"
               "|//script|//style")
+DEBIAN_HTML = ("/usr/share/**/*.html", "/usr/share/**/*.htm", "/usr/share/**/*.xhtml")
+# Anchor glyphs: pilcrow, section sign, link and anchor emoji, icon fonts (private use areas).
+ANCHOR_CHARS = re.compile("[¶§🔗⚓\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# A title still carrying one: a glyph, or a "#" glued to a word of two letters or more or to ")"
+# ("Notes#", "open()#"; not "C#", "F#").
+GLYPH_TITLE = re.compile(ANCHOR_CHARS.pattern + r"|(?:\w\w|\))#(?:\s|$)|^#\s")
+HIDDEN = ("//*[@hidden] | //*[@aria-hidden='true'] | //template | //*[contains(translate(@style,"
+          "' ',''),'display:none')] | //*[contains(translate(@style,' ',''),'visibility:hidden')]")
 MD_ROOTS = ("/usr/share/doc", "/usr/lib/node_modules", "/usr/lib/jvm", os.path.expanduser("~/.pyenv"))
 
 
@@ -112,9 +122,22 @@ def sample(pages: list[str], size: int) -> list[str]:
 # ---------------------------------------------------------------- truth and conversions
 
 def norm_html(text: str) -> str:
-    text = re.sub(r"[\s\u00a0]+", " ", text).strip().strip("¶§#").strip()
+    """A title as found, for comparing: spaces, section numbers and case only. Anchor glyphs
+    are NOT dropped here (that hid them, issue 18): a title that keeps one is a miss."""
+    text = re.sub(r"[\s\u00a0]+", " ", text).strip()
     text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text)
     return text.casefold()
+
+
+def clean_truth(text: str) -> str:
+    """A true heading as a sighted reader reads it: without the permalink glyph that docs
+    themes put in it ("Sorting HOW TO¶", "Notes#"; "Learning C#" keeps its sign)."""
+    text = re.sub(r"[\s\u00a0]+", " ", ANCHOR_CHARS.sub("", text)).strip()
+    return re.sub(r"(?<=\w\w)#$|(?<=\))#$", "", text).strip()
+
+
+def norm_truth(text: str) -> str:
+    return norm_html(clean_truth(text))
 
 
 def norm_md(text: str) -> str:
@@ -136,7 +159,7 @@ def html_truth(path: str) -> list[str]:
             bad.drop_tree()
     root = (tree.xpath("//main") or tree.xpath("//article") or tree.xpath("//*[@role='main']")
             or tree.xpath("//body"))[0]
-    heads = [norm_html(h.text_content()) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    heads = [norm_truth(h.text_content()) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
     return [h for h in heads if h]
 
 
@@ -187,7 +210,7 @@ def html_as_copied_text(path: str) -> tuple[str, list[str]]:
                 walk(child, depth)
 
     walk(root, 0)
-    return "\n".join(out), [norm_html(h) for h in heads if norm_html(h)]
+    return "\n".join(out), [norm_truth(h) for h in heads if norm_truth(h)]
 
 
 def md_truth(text: str) -> list[str]:
@@ -297,6 +320,93 @@ def run_source(score: Score, pages: list[str], truth_of, norm, verbose: bool) ->
         score.add(path, truth, article, norm, verbose)
 
 
+# ---------------------------------------------------------------- anchor glyphs and hidden text
+
+def debian_pages() -> list[str]:
+    """Every HTML page Debian's packages installed under /usr/share (python3.11-doc's Sphinx
+    pages, Node.js, libxslt, valgrind's DocBook, gtk-doc...)."""
+    pages: set[str] = set()
+    for pattern in DEBIAN_HTML:
+        pages.update(glob.glob(pattern, recursive=True))
+    return sorted(p for p in pages if os.path.isfile(p))
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+def hidden_words(path: str) -> set[str]:
+    """Words (3 letters or more, case folded) a page has only inside hidden elements (hidden,
+    aria-hidden="true", display:none, visibility:hidden, <template>): nowhere in its visible
+    text nor in the attributes a reader may read (alt, title, aria-label)."""
+    tree = lxml_html.parse(path).getroot()
+    for bad in tree.xpath("//script|//style|//noscript"):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    hidden_nodes = tree.xpath(HIDDEN)
+    hidden = " ".join(node.text_content() for node in hidden_nodes)
+    for node in hidden_nodes:
+        if node.getparent() is not None:
+            node.drop_tree()
+    said = " ".join(v for e in tree.iter() if isinstance(e.tag, str)
+                    for k, v in e.attrib.items() if k in ("alt", "title", "aria-label"))
+    return _words(hidden) - _words(tree.text_content()) - _words(said)
+
+
+class Audit:
+    """Titles with anchor glyphs and spoken words that only hidden elements hold, per corpus."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.pages = self.read = self.titles = self.glyphs = self.hidden = self.spoken = 0
+        self.seconds = 0.0
+
+    def add(self, path: str, verbose: bool) -> None:
+        self.pages += 1
+        started = time.perf_counter()
+        try:
+            article = read_source(path)
+            utterances = plan(article, Settings(), "en").utterances
+        except SourceError:
+            return
+        self.seconds += time.perf_counter() - started
+        self.read += 1
+        titles = [article.title] + [s.title for s in article.sections if s.title] + [
+            b.text for s in article.sections for b in s.blocks if b.kind in (SUBHEADING, QUESTION)]
+        glyphs = [t for t in titles if GLYPH_TITLE.search(t)]
+        try:
+            hidden = hidden_words(path)
+        except Exception:  # noqa: BLE001 - a page lxml cannot parse has no hidden words to count
+            hidden = set()
+        said = _words(" ".join(f"{u.shown} {u.spoken}" for u in utterances
+                               if u.kind != CueKind.INTRO))
+        leaked = hidden & said
+        self.titles += len(titles)
+        self.glyphs += len(glyphs)
+        self.hidden += len(hidden)
+        self.spoken += len(leaked)
+        if verbose and (glyphs or leaked):
+            print(f"  {path[-60:]}: titles {glyphs[:3]} hidden words spoken {sorted(leaked)[:8]}")
+
+    def row(self) -> str:
+        return (f"| {self.name:<11} | {self.pages:>5} | {self.read:>5} | {self.titles:>6} "
+                f"| {self.glyphs:>11} | {self.hidden:>12} | {self.spoken:>13} "
+                f"| {self.seconds:>5.1f} |")
+
+
+AUDIT_HEADER = ("| corpus      | pages |  read | titles | with glyphs | hidden words "
+                "| hidden spoken |  secs |\n"
+                "|-------------|-------|-------|--------|-------------|--------------"
+                "|---------------|-------|")
+
+
+def run_audit(name: str, pages: list[str], verbose: bool) -> None:
+    audit = Audit(name)
+    for path in pages:
+        audit.add(path, verbose)
+    print(audit.row(), flush=True)
+
+
 def _md_file_truth(path: str) -> list[str]:
     with open(path, encoding="utf-8", errors="replace") as handle:
         return md_truth(handle.read())
@@ -312,7 +422,18 @@ def main() -> None:
                         help="at most this many pages per corpus (0 = all)")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="print each page with a missed or false heading or a wrong title")
+    parser.add_argument("--audit", action="append", default=[],
+                        help="anchor-glyph and hidden-text audit of a corpus (debian, html); "
+                             "repeatable; without --only, only the audit runs")
     args = parser.parse_args()
+    if args.audit:
+        print(AUDIT_HEADER)
+        audits = {"debian": debian_pages, "html": code_pages}
+        for name in args.audit:
+            run_audit(name, sample(audits[name](), args.sample), args.verbose)
+        if not args.only:
+            return
+        print()
     corpora = {"txt-code": code_pages, "txt-prose": prose_pages, "html": code_pages,
                "md": md_pages}
     chosen = {name: (lambda f=f: sample(f(), args.sample)) for name, f in corpora.items()}

@@ -177,6 +177,22 @@ def test_spoken_by_category(text, expected):
     assert said(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Open Mon.–Fri., 9 a.m.–5 p.m.", "Open Monday to Friday, nine a m to five p m."),
+        ("Her 10K time was 41:32.", "Her ten K time was forty-one minutes and thirty-two seconds."),
+        ("She has 10K followers.", "She has ten thousand followers."),
+        ("Season with 1/2 tsp. of salt.", "Season with one half teaspoon of salt."),
+        ("It runs 7 mi/day.", "It runs seven miles per day."),
+        ("The pan is 9 in. wide.", "The pan is nine inches wide."),
+        ("An 80/20 split.", "An eighty twenty split."),
+    ],
+)
+def test_mixed_cases(text, expected):
+    assert said(text) == expected
+
+
 def test_scores_and_spelling_follow_the_region():
     assert said("The match ended 2:0.", "en-GB") == "The match ended two nil."
     assert said("They drew 0-0 at home.", "en-GB") == "They drew nil nil at home."

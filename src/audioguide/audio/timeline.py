@@ -59,6 +59,7 @@ def build_timeline(
                 paragraph_end=utterance.paragraph_end,
                 words=cue_words(utterance, found, start, rate, speak) if found else (),
                 words_estimated=bool(found and found.estimated),
+                langs=utterance.langs,
             )
         )
         position = end + pause_samples(utterance.pause_after, rate, tempo)

@@ -193,6 +193,9 @@ class GTTSEngine(Engine):
 
     # -- requests -------------------------------------------------------------------------
     def start(self) -> None:
+        from .ipa import refuse_phonemes
+
+        refuse_phonemes(self.settings.lexicon, "gtts voice (it takes text, not phonemes)")
         self._open_session()
 
     def _open_session(self) -> requests.Session:

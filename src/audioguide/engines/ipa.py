@@ -103,6 +103,12 @@ def describe(symbol: str) -> str:
     return f'"{symbol}" (U+{ord(symbol):04X}{" " + name if name else ""})'
 
 
+def refuse_phonemes(path: Path | str | None, voice: str) -> None:
+    """For a voice that takes no phonemes (gTTS): a lexicon with an IPA entry is refused with
+    one line naming the file and the entry, before anything is said."""
+    check_lexicon(path, lambda ipa: ipa[:1] or " ", voice)
+
+
 def check_lexicon(path: Path | str | None, unknown: Callable[[str], str | None],
                   voice: str) -> None:
     """Refuse a lexicon with an IPA entry the voice cannot say: EngineError naming the file,

@@ -63,8 +63,9 @@ class NoteRef:
 # Permalink glyphs and text that docs themes put in headings; icon fonts use the private use area.
 _ICON_CHARS = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\ufe0f]")
 _EDGE_GLYPHS = "¶§🔗⚓📎🔖⧉↩⤴"
-_PERMALINK_TEXT = re.compile(
-    r"\s*\b(permalink( to (this|the) (heading|headline|section|definition))?|link to this "
+_PERMALINK_TEXT = re.compile(  # (glued on too: "Second stepsLink to this heading")
+    r"(?:\s*\b|(?-i:(?<=[a-z])(?=[A-Z])))"
+    r"(permalink( to (this|the) (heading|headline|section|definition))?|link to this "
     r"(heading|headline|section)|direct link to (this )?(heading|section)|anchor link|"
     r"copy link( to (this )?(heading|section))?)\s*$",
     re.IGNORECASE,

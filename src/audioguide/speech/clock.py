@@ -52,7 +52,8 @@ _RATIO_BEFORE = re.compile(
 _DURATION_CONTEXT = re.compile(
     r"(?i)\b(?:in|time|time of|times of|record|pr|pb|best|personal best|finished in|clocked|"
     r"ran|run|runs|marathon|half marathon|5k|10k|split|splits|lasted|lasts|lasting|runtime|"
-    r"running time|length|duration|took|takes|taking)\s+(?:of\s+|a\s+|an\s+|about\s+|under\s+|"
+    r"running time|length|duration|took|takes|taking)\s+(?:was\s+|is\s+|of\s+|a\s+|an\s+|"
+    r"about\s+|under\s+|"
     r"just\s+under\s+|around\s+)?$"
 )
 _MM_SS = re.compile(r"(?<![\w:.])(\d{1,2}):([0-5]\d)(?![\w:]|\.\d|\s?[AaPp]\.?[Mm]\b)")
@@ -109,7 +110,8 @@ def speak_durations(text: str) -> str:
         return say_duration(int(h), int(m), int(s), frac or "")
 
     def mm_ss(match: re.Match) -> str:
-        if not _DURATION_CONTEXT.search(text[: match.start()][-40:]):
+        not_a_clock = int(match.group(1)) > 24
+        if not not_a_clock and not _DURATION_CONTEXT.search(text[: match.start()][-40:]):
             return match.group()
         return say_duration(0, int(match.group(1)), int(match.group(2)))
 

@@ -42,7 +42,7 @@ _MONTH_RANGE = re.compile(
 )
 _MONTH_YEAR = re.compile(rf"\b{_MONTH_WORD}\s+(\d{{4}})\b")
 _WEEKDAY = re.compile(
-    r"\b(Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:(\.)(?=[\s,]|$)|"
+    r"\b(Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:(\.)(?=[\s,–-]|$)|"
     r"(?=,?\s+(?:\d{1,2}\b|the\s+\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)))"
 )
 

@@ -256,10 +256,26 @@ _UNIT = re.compile(
 )
 
 
+_THOUSANDS = re.compile(r"(?<![\w.$£€¥])(\d{1,3})[Kk]\b(?!\.\d)(\s+\w+)?")
+_RACE_WORDS = frozenset(
+    {"run", "runs", "race", "races", "time", "times", "pb", "pr", "course", "training", "plan",
+     "event", "in", "runner", "runners", "route", "loop", "walk", "swim", "split", "record"}
+)
+
+
+def _thousands(match: re.Match) -> str:
+    """ "a 10K race" -> "ten K race" (a distance); "10K followers" -> "ten thousand
+    followers"."""
+    following = (match.group(2) or "").strip().lower()
+    said = "K" if following in _RACE_WORDS else "thousand"
+    return f"{num2words(int(match.group(1)))} {said}{match.group(2) or ''}"
+
+
 def speak_units(text: str) -> str:
     """Units after a number: "5 km" -> "five kilometers", "5 min read" -> "five minute read"."""
 
     text = re.sub(r"\s?/\s?100\s?km\b", " per hundred kilometers", text)  # "6.5 L/100 km"
+    text = _THOUSANDS.sub(_thousands, text)  # "a 10K race", "10K followers"
 
     def unit(match: re.Match) -> str:
         sign, start, amount, symbol, _period, following = match.groups()

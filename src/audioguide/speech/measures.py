@@ -24,7 +24,7 @@ _KITCHEN = (
 _VULGAR = re.compile(rf"(?:(\d+)[\s-]?)?([{''.join(data.VULGAR_FRACTIONS)}])")
 _FRACTION = re.compile(
     rf"(?<![\w/.,:])(?:(\d+)[ -])?(\d{{1,2}})/(\d{{1,2}})(?![\w/]|[.,]\d)"
-    rf"(?:\s?({_UNIT_ALT}|{_KITCHEN})(?![\w/]))?"
+    rf"(?:\s?({_UNIT_ALT}|{_KITCHEN})(?![\w/])(?:\.(?=\s+[a-z]))?)?"
 )
 _RATING = re.compile(rf"(?<![\w/.,:])({NUM})\s?/\s?(5|10|20|100)(?![\w/]|[.,]\d)(\s+stars?)?")
 _PAIR = re.compile(r"(?<![\w/.,:])(\d{1,3})/(\d{1,3})(?![\w/]|[.,]\d)")
