@@ -138,7 +138,8 @@ def quick_backoff(monkeypatch):
 # marked slow, so that script/test-pythons can run the rest under every Python quickly. The
 # default run (script/test) runs them all.
 SLOW_MODULES = {"test_reliability", "test_hostile_cli", "test_check", "test_build",
-                "test_gtts_build", "test_workers", "test_startup"}
+                "test_gtts_build", "test_workers", "test_startup", "test_lexicon_pls",
+                "test_lang_parts"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -121,3 +121,24 @@ def test_espeak_builds_a_short_spanish_article(tmp_path):
     assert result.engine == "espeak" and data["lang"] == "es" and data["voice"] == "es"
     assert "eSpeak NG" in data["credit"]
     assert result.duration_ms > 3000 and result.synthesized >= 3
+
+
+FRENCH_PHRASE = """---
+title: A Cafe Morning
+---
+
+The owner said [bonjour à tous]{lang=fr} and smiled. Coffee came quickly.
+"""
+
+
+def test_a_phrase_in_another_language_goes_to_google_in_that_language(tmp_path, fake_google):
+    source, settings = setup(tmp_path, fake_google, FRENCH_PHRASE)
+    build_episodes([source], settings)
+    asked = {(text, lang) for text, lang, _ in fake_google.requests}
+    assert ("bonjour à tous", "fr") in asked  # the part, said by Google's French voice
+    assert any(lang == "en" and text.startswith("The owner said") for text, lang in asked)
+    assert not any("bonjour" in text for text, lang in asked if lang == "en")
+    (cue,) = [c for c in manifest(tmp_path)["cues"] if c["text"].startswith("The owner")]
+    (span,) = cue["langs"]
+    assert cue["text"][span["start"] : span["end"]] == "bonjour à tous"
+    assert span["lang"] == "fr" and "fr" in span["voice"]

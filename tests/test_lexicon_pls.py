@@ -228,10 +228,13 @@ def whisper():
 
 
 def heard(engine, text: str, whisper, folder: Path) -> list[str]:
-    """What whisper-tiny writes for piper saying `text`: its words, normalized."""
-    from faster_whisper.audio import decode_audio
+    """What whisper-tiny writes for piper saying `text`: its words, normalized. The clip is
+    resampled to whisper's 16 kHz by ffmpeg (faster-whisper's own decoder needs a PyAV release
+    that not every Python here has)."""
+    import numpy as np
 
     from audioguide.check import normalize_words
+    from audioguide.ffmpeg import decode_pcm
 
     clip = engine.synthesize(text)
     path = folder / "clip.wav"
@@ -240,7 +243,9 @@ def heard(engine, text: str, whisper, folder: Path) -> list[str]:
         out.setsampwidth(2)
         out.setframerate(clip.rate)
         out.writeframes(clip.pcm)
-    segments, _info = whisper.transcribe(decode_audio(str(path)), language="en", beam_size=1)
+    samples = np.frombuffer(decode_pcm(path.read_bytes(), 16000), dtype="<i2")
+    audio = samples.astype(np.float32) / 32768.0
+    segments, _info = whisper.transcribe(audio, language="en", beam_size=1)
     return normalize_words(" ".join(segment.text for segment in segments))
 
 
@@ -258,3 +263,13 @@ def test_the_lexicon_changes_what_piper_says(piper_engine, names, whisper, tmp_p
     assert spoken != text
     tries = [heard(piper_engine, spoken, whisper, tmp_path) for _ in range(3)]
     assert any(word in after for after in tries), tries
+
+
+def test_a_plain_lexicon_line_with_two_equals_signs_matches_only_as_written(tmp_path):
+    from audioguide.speech import load_lexicon, spoken_form
+
+    path = tmp_path / "words.txt"
+    path.write_text("US == you ess\nJoaquin = wah keen\n", encoding="utf-8")
+    lexicon = load_lexicon(path)
+    said = spoken_form("The US uses it; us too. Joaquin's dog and JOAQUIN.", "en", lexicon)
+    assert said == "The you ess uses it; us too. wah keen's dog and wah keen."

@@ -290,6 +290,9 @@ def transcribe(
     return heard
 
 
+_PHONEMES = re.compile(r"\[\[[^\]]*\]\]")
+
+
 def score(
     manifest: Manifest, heard: Sequence[HeardWord]
 ) -> tuple[float, list[SectionScore], list[WorstSentence], tuple[tuple[str, ...], ...], int]:
@@ -298,7 +301,9 @@ def score(
     spoken: list[str] = []
     owner: list[int] = []  # cue index of every spoken word
     for index, cue in enumerate(cues):
-        words = normalize_words(cue.spoken or cue.text)
+        # A lexicon's phonemes ("[[wɑːˈkiːn]]") have no spelling to compare what was heard
+        # with: they are left out of the score rather than counted as missed.
+        words = normalize_words(_PHONEMES.sub(" ", cue.spoken or cue.text))
         spoken.extend(words)
         owner.extend([index] * len(words))
 

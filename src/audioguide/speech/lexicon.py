@@ -158,7 +158,8 @@ def load_lexicon(path: Path) -> Lexicon:
     - ``.json``: one object, {"word": "spoken form", ...}
     - ``.toml``: a table of strings, at the top level or under ``[lexicon]``
     - anything else: one entry a line, ``word = spoken form``; ``#`` starts a comment; blank
-      lines are ignored. The word may hold spaces ("Dimples of Venus = ...").
+      lines are ignored. The word may hold spaces ("Dimples of Venus = ..."). A line
+      ``word == spoken form`` matches only as written (case, no plurals or possessives).
 
     Words match whole words, ignoring case, and their plurals and possessives. Errors raise
     SettingsError naming file and line.
@@ -178,7 +179,9 @@ def load_lexicon(path: Path) -> Lexicon:
     elif suffix == ".toml":
         table = _checked_table(_toml_table(content, path), path)
     else:
-        table = _lines_table(content, path)
+        exact: set[str] = set()
+        table = _lines_table(content, path, exact)
+        return Lexicon(table, exact=exact, source=path)
     return Lexicon(table, source=path)
 
 
@@ -306,15 +309,19 @@ def _toml_table(content: str, path: Path) -> object:
     return table
 
 
-def _lines_table(content: str, path: Path) -> dict[str, str]:
-    """A lexicon of `word = spoken form` lines, with # comments and blank lines."""
+def _lines_table(content: str, path: Path, exact: set[str] | None = None) -> dict[str, str]:
+    """A lexicon of `word = spoken form` lines, with # comments and blank lines; a line
+    `word == spoken form` matches only as written (added to `exact`)."""
     lexicon: dict[str, str] = {}
     for number, line in enumerate(content.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        word, equals, spoken = line.partition("=")
+        strict = "==" in line
+        word, equals, spoken = line.partition("==" if strict else "=")
         word, spoken = word.strip(), spoken.strip()
+        if strict and exact is not None and word:
+            exact.add(word)
         if not equals or not word or not spoken:
             raise SettingsError(
                 f"{path}, line {number}: expected `word = spoken form`, got {line[:60]!r}"
