@@ -27,9 +27,13 @@ _SHORT = re.compile(
     r"(\d{1,2})/(\d{1,2})(?![\w/])"
 )
 
+# A month's name, or its abbreviation with or without its period ("June." keeps the full stop).
 _MONTH_WORD = (
     r"(January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
+_DAY_RANGE_MONTH = re.compile(
+    rf"(?<![\w.,:/-])(\d{{1,2}})(?:st|nd|rd|th)?\s?[–-]\s?(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_WORD}"
 )
 _MONTH_DAY = re.compile(
     rf"\b{_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:(,?\s+)(\d{{4}})\b)?(?![:.]\d)"
@@ -171,8 +175,16 @@ def speak_written_dates(text: str, day_first_style: bool = False) -> str:
         at_end = match.group(2) and not match.string[match.end() :].strip()
         return name + "." if at_end else name
 
+    def day_range(match: re.Match) -> str:
+        first, last, month = int(match.group(1)), int(match.group(2)), _month_index(match.group(3))
+        if not (_valid(month, first) and _valid(month, last) and first < last):
+            return match.group()
+        return (f"the {num2words(first, to='ordinal')} to the {num2words(last, to='ordinal')} "
+                f"of {data.MONTHS[month - 1]}")
+
     text = _WEEKDAY.sub(weekday, text)
     text = _MONTH_RANGE.sub(month_range, text)
+    text = _DAY_RANGE_MONTH.sub(day_range, text)
     text = _MONTH_DAY.sub(month_day, text)
     text = _DAY_MONTH.sub(day_month, text)
     return _MONTH_YEAR.sub(month_year, text)

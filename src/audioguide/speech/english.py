@@ -339,6 +339,14 @@ _COMPARE = {
 _NUMBER = re.compile(rf"(?<![\w.,])(-?)({NUM})(?![\w]|[.,]\d)")
 
 
+def _range(match: re.Match) -> str:
+    """ "5-10" -> "five to ten"; "2019–20" (a season) -> "twenty nineteen to twenty twenty"."""
+    first, last = match.group(1), match.group(2)
+    if len(first) == 4 and first.isdigit() and len(last) == 2 and int(last) > int(first[2:]):
+        last = first[:2] + last
+    return f"{number(first)} to {number(last)}"
+
+
 def speak_numbers(text: str) -> str:
     """Numbers in words: "1,200" -> "one thousand two hundred", "1999" -> "nineteen ninety-nine",
     "3.5" -> "three point five", "5-10" -> "five to ten", "3/4" -> "three quarters"."""
@@ -351,7 +359,7 @@ def speak_numbers(text: str) -> str:
     text = _PHONE.sub(
         lambda m: ", ".join(digits(part) for part in re.findall(r"\d+", m.group())), text
     )
-    text = _RANGE.sub(lambda m: f"{number(m.group(1))} to {number(m.group(2))}", text)
+    text = _RANGE.sub(_range, text)
 
     def plain(match: re.Match) -> str:
         sign, written = match.groups()
@@ -380,7 +388,9 @@ def capitalize_numbers(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Acronyms and symbols
 
-_ACRONYM = re.compile(r"(?<![\w.'’-])([A-Z][A-Za-z0-9]*[A-Z0-9]|[A-Z])(s|'s|’s)?(?![\w'’-])")
+_ACRONYM = re.compile(
+    r"(?<![\w.'’-])([A-Z][A-Za-z0-9]*[A-Z0-9]|[A-Z])(s['’]|s|'s|’s)?(?![\w'’-])"
+)
 
 
 def _acronym(match: re.Match) -> str:
@@ -390,6 +400,8 @@ def _acronym(match: re.Match) -> str:
         word.isupper() and word.isalpha() and 2 <= len(word) <= 5 and word not in data.CAPS_WORDS
     ):
         letters = " ".join(word.upper())
+        if plural and plural[-1] in "'’":
+            return f"{letters}s'"  # "CEOs'"
         if plural and plural != "s":
             return f"{letters}'s"
         return letters + plural
@@ -399,9 +411,13 @@ def _acronym(match: re.Match) -> str:
 _AMPERSAND_NAME = re.compile(r"\b([A-Z]{1,3})&([A-Z]{1,3})\b")
 
 
+_QUARTER = re.compile(r"\b([QH])([1-4])\b")
+
+
 def speak_acronyms(text: str) -> str:
     """Acronyms: said as a word when data.AS_WORDS says so ("NASA"), else spelled ("IBM" ->
     "I B M", "CPUs" -> "C P Us", "FBI's" -> "F B I's", "AT&T" -> "A T and T")."""
+    text = _QUARTER.sub(lambda m: f"{m.group(1)} {num2words(int(m.group(2)))}", text)
     text = _AMPERSAND_NAME.sub(lambda m: f"{' '.join(m.group(1))} and {' '.join(m.group(2))}", text)
     for written, said in data.AS_WORDS.items():
         text = re.sub(rf"(?<![\w-]){re.escape(written)}(?!\w)", said, text)

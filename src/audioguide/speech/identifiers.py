@@ -75,7 +75,9 @@ _SHORT_NUMBER = re.compile(r"(?i)\b(dial|call|ring|text|phone)\s+(\d{3})\b(?![.,
 
 
 def _say_phone(number: str) -> str:
-    groups = re.findall(r"\+?\d+", number)
+    """ "+33 (0)1 23 45" -> "plus three three, one, two three, four five": the "(0)" is the
+    trunk prefix, not dialled from abroad."""
+    groups = re.findall(r"\+?\d+", number.replace("(0)", " "))
     said = []
     for group in groups:
         words = digits(group)
