@@ -430,6 +430,8 @@ _SLASH_WORDS = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 def speak_symbols(text: str) -> str:
     """Symbols in words: "&" -> "and", "%" -> "percent", "+" -> "plus", "and/or" -> "and or"."""
     text = re.sub(r"(?<=\w)\+\+", " plus plus", text)
+    text = re.sub(r"(?<![\w#])([A-G])#(?![\w#])", r"\1 sharp", text)  # "C#", "F#", "G#"
+    text = re.sub(r"(?<![\w.])\.NET\b", "dot net", text)
     text = re.sub(r"(?i)\band/or\b", "and or", text)
     text = _SLASH_WORDS.sub(" or ", text)
     text = re.sub(r"(?<=[^\W\d_])\.?–(?=[^\W\d_])", " to ", text)  # "Sept.–Dec.", "Paris–Rome"
