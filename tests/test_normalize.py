@@ -191,6 +191,22 @@ def test_spoken_by_category(text, expected):
         ("The 2019–20 season.", "The twenty nineteen to twenty twenty season."),
         ("The tour runs 1–3 June.", "The tour runs the first to the third of June."),
         ("Both CEOs' plans failed.", "Both C E Os' plans failed."),
+        ("Report at 0800 hours.", "Report at oh eight hundred hours."),
+        ("She is 5'11\" tall.", "She is five foot eleven tall."),
+        ("Her reading was 120/80 mmHg.",
+         "Her reading was one twenty over eighty millimeters of mercury."),
+        ("Do 3x10 push-ups.", "Do three by ten push-ups."),
+        ("The ISBN is 978-3-16-148410-0.",
+         "The I S B N is nine seven eight, three, one six, one four eight four one zero, zero."),
+        ("Your order #12345 has shipped.", "Your order number one two three four five has shipped."),
+        ("Open port 8080 on 192.168.1.1.",
+         "Open port eighty eighty on one ninety-two dot one sixty-eight dot one dot one."),
+        ("The server returned HTTP 404.", "The server returned H T T P four oh four."),
+        ("A 5G phone with a 4K screen.", "A five G phone with a four K screen."),
+        ("Take vitamin B12 daily.", "Take vitamin B twelve daily."),
+        ("She drove an F-150.", "She drove an F one fifty."),
+        ("The USB-C port.", "The U S B-C port."),
+        ("The mRNA vaccine.", "The m R N A vaccine."),
     ],
 )
 def test_mixed_cases(text, expected):
@@ -198,6 +214,10 @@ def test_mixed_cases(text, expected):
 
 
 def test_scores_and_spelling_follow_the_region():
+    assert said("The talk starts at 8.30pm sharp.", "en-GB") == (
+        "The talk starts at eight thirty p m sharp."
+    )
+    assert said("Debt hit £2.6tn.", "en-GB") == "Debt hit two point six trillion pounds."
     assert said("The match ended 2:0.", "en-GB") == "The match ended two nil."
     assert said("They drew 0-0 at home.", "en-GB") == "They drew nil nil at home."
     assert said("Run 5 km.", "en-GB") == "Run five kilometres."

@@ -414,7 +414,9 @@ RATING_WORDS = frozenset(
 SIZE_WORDS = frozenset(
     {"m", "cm", "mm", "km", "ft", "in", "inch", "inches", "feet", "foot", "meter", "meters",
      "metre", "metres", "px", "pixels", "pixel", "yd", "yards", "grid", "board", "room",
-     "rooms", "tiles", "tile", "sheet", "sheets", "\"", "'", "″", "′"}
+     "rooms", "tiles", "tile", "sheet", "sheets", "reps", "rep", "sets", "push-ups", "pushups",
+     "squats", "lunges", "burpees", "pull-ups", "sit-ups", "crunches", "rounds", "laps",
+     "\"", "'", "″", "′"}
 )  # fmt: skip
 
 # A unit followed by one of these nouns is an adjective: "a 5 min read" -> "5 minute read".
@@ -454,6 +456,9 @@ SCALES = {
     "bn": "billion",
     "billion": "billion",
     "trillion": "trillion",
+    "tn": "trillion",
+    "trn": "trillion",
+    "T": "trillion",
 }
 
 # Common fractions said as words.
@@ -703,7 +708,8 @@ CAPS_WORDS = frozenset(
     "MORE", "MOST", "MUCH", "MUST", "MY", "NEED", "NEVER", "NEW", "NEWS", "NEXT", "NO", "NONE",
     "NOR", "NOT", "NOTE", "NOW", "OF", "OFF", "OLD", "ON", "ONE", "ONLY", "OPEN", "OR", "OUR",
     "OUT", "OVER", "PLAN", "READ", "REAL", "SAFE", "SALE", "SAID", "SAVE", "SEE", "SHE", "SHOP",
-    "SO", "SOME", "SOON", "STAY", "STEP", "STOP", "SURE", "TAKE", "MIX", "TELL", "THAN", "THAT",
+    "SO", "SOME", "SOON", "STAY", "STEP", "STOP", "SURE", "TAKE", "MIX", "MAX", "TELL", "THAN",
+    "THAT",
     "THE", "THEM", "THEN", "THEY", "THIS", "TIME", "TIP", "TIPS", "TO", "TOO", "TOP", "TRUE",
     "TRY", "TWO", "UP", "UPON", "USE", "VERY", "WAIT", "WANT", "WAS", "WAY", "WE", "WELL", "WERE",
     "WHAT", "WHEN", "WHY", "WILL", "WIN", "WITH", "WORK", "YES", "YET", "YOU", "YOUR", "ZERO",
@@ -753,6 +759,11 @@ AS_WORDS.update(
         "JIRA": "Jira",
         "Jira": "Jira",
         "GIFs": "gifs",
+        "mRNA": "m R N A",
+        "A/C": "A C",
+        "N/A": "N A",
+        "P/E": "P E",
+        "I/O": "I O",
         "DIV": "div",
         "OLED": "oh led",
         "AMOLED": "ay moh led",

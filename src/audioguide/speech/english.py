@@ -131,7 +131,9 @@ def _opens_sentence(rest: str) -> bool:
 
 _TIME = re.compile(
     r"(?<![\w:.])(\d{1,2}):(\d{2})(?::\d{2})?(?:\s?([AaPp])\.?\s?[Mm]\b\.?)?(?![\w:])"
+    r"|(?<![\w:.])(\d{1,2})\.(\d{2})\s?([AaPp])\.?\s?[Mm]\b\.?"  # British "8.30pm"
 )
+_MILITARY = re.compile(r"(?<![\w:.])([01]\d|2[0-3])([0-5]\d)\s?(hours|hrs|h)\b")
 _HOUR = re.compile(r"(?<![\w:.])(\d{1,2})\s?([AaPp])\.?\s?[Mm]\b\.?")
 
 
@@ -142,7 +144,10 @@ def _kept_period(match: re.Match) -> str:
 
 def _clock(match: re.Match) -> str:
     """ "3:30 pm" -> "three thirty p m", "10:00" -> "ten o'clock", "14:00" -> "fourteen hundred"."""
-    hours, minutes, half = int(match.group(1)), int(match.group(2)), match.group(3)
+    if match.group(1) is None:  # "8.30pm"
+        hours, minutes, half = int(match.group(4)), int(match.group(5)), match.group(6)
+    else:
+        hours, minutes, half = int(match.group(1)), int(match.group(2)), match.group(3)
     if hours > 24 or minutes > 59:
         return match.group()
     words = num2words(hours)
@@ -169,10 +174,19 @@ _HOUR_RANGE = re.compile(
 )
 
 
+def _military(match: re.Match) -> str:
+    """ "0800 hours" -> "oh eight hundred hours", "1430 hrs" -> "fourteen thirty hours"."""
+    hours, minutes = match.group(1), int(match.group(2))
+    said = ("oh " if hours.startswith("0") else "") + num2words(int(hours))
+    said += " hundred" if minutes == 0 else " " + num2words(minutes)
+    return f"{said} hours"
+
+
 def speak_times(text: str) -> str:
     """Clock times: "3:30 pm" -> "three thirty p m", "10:00" -> "ten o'clock", "9am" -> "nine
     a m", "2–4 p.m." -> "two to four p m", "9 a.m.–6 p.m." -> "nine a m to six p m"."""
     text = _HOUR_RANGE.sub(lambda m: f"{num2words(int(m.group(1)))} to ", text)
+    text = _MILITARY.sub(_military, text)
     text = _HOUR.sub(_hour, _TIME.sub(_clock, text))
     return re.sub(r"(?<=\b[ap] m)\.?\s?[–-]\s?(?=\w)", " to ", text)
 
@@ -257,9 +271,22 @@ _UNIT = re.compile(
 
 
 _THOUSANDS = re.compile(r"(?<![\w.$£€¥])(\d{1,3})[Kk]\b(?!\.\d)(\s+\w+)?")
+_FEET_INCHES = re.compile(r"(?<![\w.])(\d)['’′]\s?(?:(\d{1,2})(?:\"|”|″|''))?(?![\w'’])")
+
+
+def _feet_inches(match: re.Match) -> str:
+    """ "5'11\"" -> "five foot eleven"; "6'" -> "six feet"."""
+    feet, inches = int(match.group(1)), match.group(2)
+    if inches is None:
+        return f"{num2words(feet)} {'foot' if feet == 1 else 'feet'}"
+    return f"{num2words(feet)} foot {num2words(int(inches))}"
+
+
 _RACE_WORDS = frozenset(
     {"run", "runs", "race", "races", "time", "times", "pb", "pr", "course", "training", "plan",
-     "event", "in", "runner", "runners", "route", "loop", "walk", "swim", "split", "record"}
+     "event", "in", "runner", "runners", "route", "loop", "walk", "swim", "split", "record",
+     "screen", "screens", "tv", "tvs", "monitor", "monitors", "video", "videos", "display",
+     "displays", "resolution", "streaming", "camera", "footage", "hdr", "ultra"}
 )
 
 
@@ -276,6 +303,7 @@ def speak_units(text: str) -> str:
 
     text = re.sub(r"\s?/\s?100\s?km\b", " per hundred kilometers", text)  # "6.5 L/100 km"
     text = _THOUSANDS.sub(_thousands, text)  # "a 10K race", "10K followers"
+    text = _FEET_INCHES.sub(_feet_inches, text)  # "5'11\""
 
     def unit(match: re.Match) -> str:
         sign, start, amount, symbol, _period, following = match.groups()
@@ -288,7 +316,8 @@ def speak_units(text: str) -> str:
         noun = following.strip().lower()
         adjective = noun in data.ADJECTIVE_NOUNS or noun[:-1] in data.ADJECTIVE_NOUNS
         name = single if adjective or (is_one(amount) and not start) else plural
-        return f"{_amount(sign, start, amount)} {name}"
+        at_end = symbol.endswith(".") and not text[match.end() :].strip()
+        return f"{_amount(sign, start, amount)} {name}" + ("." if at_end else "")
 
     return _UNIT.sub(unit, text)
 
@@ -389,7 +418,8 @@ def capitalize_numbers(text: str) -> str:
 # Acronyms and symbols
 
 _ACRONYM = re.compile(
-    r"(?<![\w.'’-])([A-Z][A-Za-z0-9]*[A-Z0-9]|[A-Z])(s['’]|s|'s|’s)?(?![\w'’-])"
+    r"(?<![\w.'’])(?<![A-Za-z]-[A-Za-z])([A-Z][A-Za-z0-9]*[A-Z0-9]|[A-Z])(s['’]|s|'s|’s)?"
+    r"(?![\w'’]|-\d)"
 )
 
 

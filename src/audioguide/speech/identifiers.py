@@ -113,9 +113,16 @@ _PLACE_NUMBER = re.compile(
     r"(?i)\b(gate|room|rooms|seat|seats|platform|platforms|track|stand|pier|terminal|suite|"
     r"apartment|apt\.?|unit|bay|berth|booth|cabin|desk|door|hall|lab|locker|lot|office|"
     r"hangar|ward|bus|route|line|highway|interstate|exit|channel|model|flat|train|trains|"
-    r"tram|ferry)\s+"
+    r"tram|ferry|port|ports|error|status|HTTP|Boeing|Airbus|Cessna|iPhone|Galaxy|Pixel|"
+    r"extension|ext\.?)\s+"
     r"([A-Z]?)(\d{1,5})([A-Z]?)\b(?![.,:/]\d)"
 )
+_ISBN = re.compile(r"\bISBN(?:-1[03])?(:|\s+is|\s+number)?\s?((?:\d[- ]?){9,12}[\dX])\b")
+_LONG_NUMBER = re.compile(r"(?i)(#|\bNo\.\s?|\bnumber\s|\border\s|\bref\.?\s)(\d{5,})\b(?![.,]\d)")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+_IP = re.compile(rf"(?<![\w.])({_OCTET}(?:\.{_OCTET}){{3}})(?!\w|\.\d)")
+_LETTER_CODE = re.compile(r"(?<![\w.$£€-])([A-Z])-?(\d{1,4})(?!\w|[.,:/]\d)")
+_DIGIT_LETTER = re.compile(r"(?<![\w.$£€¥])([2-6])(G)\b")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
 _POSTCODE_BEFORE_CITY = re.compile(r"(?<![\w.,$€£-])(\d{4,5})(?= [A-Z][a-zäöüéèßA-Z]+\b)")
 _POSTCODE_AFTER_STATE = re.compile(
@@ -151,6 +158,11 @@ def speak_codes(text: str) -> str:
     text = _FLIGHT.sub(lambda m: f"{_letters(m.group(1))} {grouped(m.group(2))}", text)
     text = _TRAIN.sub(lambda m: f"{m.group(1)} {grouped(m.group(2))}", text)
     text = _TICKET.sub(_ticket, text)
+    text = _ISBN.sub(_isbn, text)
+    text = _LONG_NUMBER.sub(
+        lambda m: ("number " if m.group(1) == "#" else m.group(1)) + digits(m.group(2)), text
+    )
+    text = _IP.sub(lambda m: " dot ".join(grouped(part) for part in m.group(1).split(".")), text)
     text = _PLACE_NUMBER.sub(
         lambda m: " ".join(
             part for part in (m.group(1), m.group(2), grouped(m.group(3)), m.group(4)) if part
@@ -165,7 +177,17 @@ def speak_codes(text: str) -> str:
         text,
     )
     text = _POSTCODE_WORD.sub(lambda m: f"{m.group(1)} {digits(m.group(2))}", text)
-    return _POSTCODE_BEFORE_CITY.sub(_postcode_before_city, text)
+    text = _POSTCODE_BEFORE_CITY.sub(_postcode_before_city, text)
+    text = _LETTER_CODE.sub(lambda m: f"{m.group(1)} {grouped(m.group(2))}", text)  # "B12", "F-150"
+    return _DIGIT_LETTER.sub(lambda m: f"{num2words(int(m.group(1)))} {m.group(2)}", text)  # "5G"
+
+
+def _isbn(match: re.Match) -> str:
+    """ "ISBN 978-3-16-148410-0" -> "I S B N nine seven eight, three, ..." (its groups)."""
+    joiner = (match.group(1) or "").replace(":", "")
+    groups = [g for g in re.split(r"[- ]", match.group(2)) if g]
+    return f"I S B N{joiner} " + ", ".join(digits(g) + (" X" if g.endswith("X") else "")
+                                          for g in groups)
 
 
 def _ticket(match: re.Match) -> str:

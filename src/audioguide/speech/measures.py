@@ -78,8 +78,18 @@ def _is_rating(text: str, start: int, stars: str | None, numerator: str, denomin
     return denominator in ("10", "100") and not unit_follows
 
 
+_PRESSURE = re.compile(
+    r"(?<![\w/.])(\d{2,3})/(\d{2,3})(\s?mm\s?Hg\b|(?=\s+(?:blood pressure|BP)\b))"
+)
+
+
 def speak_fractions(text: str) -> str:
     """Fractions, ratings and splits in words (see the module's docstring)."""
+    text = _PRESSURE.sub(
+        lambda m: f"{grouped(m.group(1))} over {grouped(m.group(2))}"
+        + (" millimeters of mercury" if m.group(3) else ""),
+        text,
+    )
     text = _VULGAR.sub(
         lambda m: (m.group(1) + " " if m.group(1) else "") + data.VULGAR_FRACTIONS[m.group(2)],
         text,
