@@ -198,7 +198,7 @@ def test_spoken_by_category(text, expected):
         ("Do 3x10 push-ups.", "Do three by ten push-ups."),
         ("The ISBN is 978-3-16-148410-0.",
          "The I S B N is nine seven eight, three, one six, one four eight four one zero, zero."),
-        ("Your order #12345 has shipped.", "Your order number one two three four five has shipped."),
+        ("Your order #12345 shipped.", "Your order number one two three four five shipped."),
         ("Open port 8080 on 192.168.1.1.",
          "Open port eighty eighty on one ninety-two dot one sixty-eight dot one dot one."),
         ("The server returned HTTP 404.", "The server returned H T T P four oh four."),
