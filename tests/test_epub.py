@@ -46,7 +46,7 @@ Should the water be off first? Yes, always turn it off at the valve below the si
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
+def tap_book(tmp_path_factory):
     """One piper build with --epub, as M4B with per-section files: (folder, manifest)."""
     root = tmp_path_factory.mktemp("epub")
     source = root / "tap.txt"
@@ -58,8 +58,50 @@ def book(tmp_path_factory):
     return folder, Manifest.read(folder)
 
 
-def test_the_book_is_listed_and_holds_what_it_should(book):
+# Written for these tests: a note, an aside (skipped by default), a French phrase.
+ROLES = """<!doctype html><html lang="en"><head><title>Mending a Chair</title></head><body>
+<main><article><h1>Mending a Chair</h1>
+<h2>Glue</h2>
+<p>Wood glue holds best when clamped overnight<sup id="r1"><a href="#n1"
+ role="doc-noteref">1</a></sup>. The French call it <span lang="fr">la colle</span>.</p>
+<aside><p>Tip: old chairs often used hide glue, which heat can loosen.</p></aside>
+<h2>Clamps</h2>
+<p>Two clamps are enough for a chair rung.</p>
+<section role="doc-endnotes"><ol><li id="n1" role="doc-endnote">Twelve hours at room
+ temperature.</li></ol></section>
+</article></main></body></html>
+"""
+
+
+@pytest.fixture(scope="module", params=["tap", "roles"])
+def book(request, tmp_path_factory, tap_book):
+    """Each book the validators check: the tap (plain text, M4B) and one with skipped
+    notes and an aside listed, and a French phrase (HTML, espeak, --skip notes)."""
+    if request.param == "tap":
+        return tap_book
+    root = tmp_path_factory.mktemp("epub-roles")
+    source = root / "chair.html"
+    source.write_text(ROLES, encoding="utf-8")
+    settings = Settings(output_dir=root / "out", engine="espeak", epub=True, jobs=1,
+                        skip=("notes",))
+    (result,) = build_episodes([str(source)], settings)
+    folder = Path(result.folder)
+    return folder, Manifest.read(folder)
+
+
+@pytest.mark.parametrize("book", ["roles"], indirect=True)
+def test_the_roles_book_lists_what_was_skipped_and_keeps_the_language(book):
     folder, manifest = book
+    with zipfile.ZipFile(folder / manifest.files.epub) as epub:
+        pages = b"".join(epub.read(n) for n in epub.namelist() if n.endswith(".xhtml"))
+    assert b'lang="fr"' in pages and b'xml:lang="fr"' in pages
+    assert b"Twelve hours" in pages and b"old chairs" in pages  # listed, not lost
+    spoken = " ".join(cue.spoken for cue in manifest.cues)
+    assert "Twelve hours" not in spoken and "old chairs" not in spoken
+
+
+def test_the_book_is_listed_and_holds_what_it_should(tap_book):
+    folder, manifest = tap_book
     assert manifest.files.epub == f"{manifest.slug}.epub"
     with zipfile.ZipFile(folder / manifest.files.epub) as epub:
         first = epub.infolist()[0]
@@ -84,7 +126,8 @@ def test_the_book_is_listed_and_holds_what_it_should(book):
         assert b"<li>" in items and b"&amp;" in items and b"<h1>" in items
 
 
-def test_every_par_points_at_its_sentence_and_its_audio(book):
+def test_every_par_points_at_its_sentence_and_its_audio(tap_book):
+    book = tap_book
     folder, manifest = book
     with zipfile.ZipFile(folder / manifest.files.epub) as epub:
         names = [n for n in epub.namelist() if n.endswith(".smil")]
