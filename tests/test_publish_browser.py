@@ -283,3 +283,48 @@ def test_worded_page_passes_axe_with_a_word_marked(browser, worded, scheme):
     )
     page.context.close()
     assert violations == []
+
+
+ROLES_PAGE = """<!doctype html><html lang="en"><head><title>Mending a Chair</title></head><body>
+<main><article><h1>Mending a Chair</h1>
+<h2>Glue</h2>
+<p>Wood glue holds best when clamped overnight<sup><a href="#n1"
+ role="doc-noteref">1</a></sup>. The French call it <span lang="fr">la colle</span>.</p>
+<aside><p>Tip: old chairs often used hide glue, which heat can loosen.</p></aside>
+<h2>Clamps</h2>
+<p>Two clamps are enough for a chair rung.</p>
+<section role="doc-endnotes"><ol><li id="n1" role="doc-endnote">Twelve hours at room
+ temperature.</li></ol></section>
+</article></main></body></html>
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_skipped_listing_and_a_french_phrase_pass_axe_when_opened(browser, tmp_path, scheme):
+    """A page whose sections list what was skipped (notes, an aside) and hold a French phrase:
+    the listing opens from the keyboard, shows the skipped text, and axe finds nothing."""
+    from audioguide.pipeline import build_episodes
+    from audioguide.settings import Settings
+
+    source = tmp_path / "chair.html"
+    source.write_text(ROLES_PAGE, encoding="utf-8")
+    settings = Settings(output_dir=tmp_path / "out", engine="espeak", jobs=1, skip=("notes",))
+    (result,) = build_episodes([str(source)], settings)
+    page, problems = open_page(browser, (Path(result.folder) / "index.html").as_uri(),
+                               bypass_csp=True, color_scheme=scheme)
+    assert page.locator('#transcript [lang="fr"]').count() >= 1
+    summaries = page.locator("details.skipped > summary")
+    assert summaries.count() >= 1
+    for index in range(summaries.count()):
+        summaries.nth(index).focus()
+        page.keyboard.press("Enter")
+    listed = page.locator("details.skipped").all_inner_texts()
+    assert any("Twelve hours" in text for text in listed)
+    assert any("old chairs" in text for text in listed)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map("
+        "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))})))"
+    )
+    page.context.close()
+    assert violations == [] and problems == []
