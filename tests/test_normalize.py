@@ -207,6 +207,8 @@ def test_spoken_by_category(text, expected):
         ("She drove an F-150.", "She drove an F one fifty."),
         ("The USB-C port.", "The U S B-C port."),
         ("The mRNA vaccine.", "The m R N A vaccine."),
+        ("Apples cost $5 per kg.", "Apples cost five dollars per kilogram."),
+        ("Open at 9 a.m. daily.", "Open at nine a m daily."),
     ],
 )
 def test_mixed_cases(text, expected):

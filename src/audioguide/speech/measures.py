@@ -117,9 +117,21 @@ def speak_fractions(text: str) -> str:
     return _PAIR.sub(pair, text)
 
 
+_PER = re.compile(rf"\b(per|a|an|each)\s+({_RATE_ALT})(?![\w/])(\.(?=\s+[a-z]))?")
+
+
+def _per(match: re.Match) -> str:
+    word, unit = match.group(1), match.group(2)
+    if word.lower() in ("a", "an") and len(unit) < 3:
+        return match.group()  # "9 a m", "a g": letters, not units
+    return f"{word} {data.RATE_UNITS[unit]}"
+
+
 def speak_rates(text: str) -> str:
-    """ "/mo", "/day", "/km" after an amount: "per month", "per day", "per kilometer"."""
+    """ "/mo", "/day", "/km" after an amount: "per month", "per day", "per kilometer"; "per kg",
+    "per hr": "per kilogram", "per hour"."""
     text = re.sub(r"\s?/\s?100\s?km\b", " per hundred kilometers", text)
+    text = _PER.sub(_per, text)
     return _RATE.sub(lambda m: " per " + data.RATE_UNITS[m.group(1)], text)
 
 
