@@ -78,7 +78,7 @@ def test_punctuation_stays_with_the_words_before_it_and_a_quote_is_announced():
     block = Block(BlockKind.QUOTE, "Bonjour tout le monde.",
                   langs=(("Bonjour tout le monde", "fr"),))
     (u,) = _sentences(_article(block))
-    assert u.parts == (("Quote:", None), ("Bonjour tout le monde.", "fr"), ("End quote.", None))
+    assert u.parts == (("Quote:", None), ("Bonjour tout le monde.", "fr"), ("End of quote.", None))
 
 
 def test_a_region_of_the_articles_language_is_marked_but_not_revoiced():

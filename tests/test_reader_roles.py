@@ -101,11 +101,14 @@ def test_html_roles():
     assert [s.title for s in article.sections] == ["", "Keys"]
     opening, keys = article.sections
     assert [(b.kind, b.text) for b in opening.blocks] == [
-        (PARAGRAPH, "The GT (Garden Trust) met on 2023-09-14 to sort seeds. The GT counted "
+        (PARAGRAPH, "The GT (Garden Trust) met on Thursday to sort seeds. The GT counted "
                     "them."),
         (PARAGRAPH, "Open the tray (new window) first."),
         (NOTE, "Counted twice."),  # at the end of the section that refers to it
     ]
+    # <time> is shown as the page shows it and said from its datetime
+    assert opening.blocks[0].spoken == ("The GT (Garden Trust) met on 2023-09-14 to sort seeds. "
+                                        "The GT counted them.")
     assert [(s.kind, s.words) for s in opening.skipped] == [
         ("clutter", 6), ("hidden", 4), ("hidden", 1)]
     assert [b.kind for b in keys.blocks] == [QUOTE, FIGURE, MATH]  # the aside is skipped
@@ -184,3 +187,102 @@ def test_sections_json_lists_what_is_skipped(tmp_path):
     assert json.loads(kept.output)["sections"][1]["skipped"] == []
     bad = CliRunner().invoke(cli, ["sections", str(page), "--skip", "adverts"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+# --------------------------------------------------------------------------------------------
+# What issue 18's golden files showed (ads, credits, related blocks, <time>, inline math)
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("2024-03-05", "2024-03-05"),
+    ("18:30", "18:30"),
+    ("18:30:00", "18:30"),
+    ("2024-04-13T09:00:00Z", "2024-04-13, 09:00"),
+    ("2024-04-13 09:00+01:00", "2024-04-13, 09:00"),
+    ("PT2H30M", "2 hours 30 minutes"),
+    ("P1D", "1 day"),
+    ("2024-04", "April 2024"),
+    ("2024", "2024"),
+    ("25:70", None),
+    ("next week", None),
+    ("P", None),
+])
+def test_time_datetime_is_said_from_its_value(value, said):
+    from audioguide.readers.htmlroles import datetime_said
+
+    assert datetime_said(value) == said
+
+
+def test_time_is_shown_as_written_and_said_from_datetime():
+    page = ('<html lang="en"><body><article><h1>Market</h1><p>It closed at '
+            '<time datetime="18:30">half six</time> on <em><time datetime="2024-03-05">Tue 5/3'
+            '</time></em>.</p><ul><li>Open <time datetime="PT2H">two hours</time></li></ul>'
+            '</article></body></html>')
+    article = read_text(page, "html")
+    blocks = _blocks(article)
+    assert blocks[0].text == "It closed at half six on Tue 5/3."
+    assert blocks[0].spoken == "It closed at 18:30 on 2024-03-05."
+    assert (blocks[1].text, blocks[1].spoken) == ("Open two hours", "Open 2 hours")
+    utterances = plan(article, Settings(), "en").utterances
+    said = {u.shown: u.spoken for u in utterances}
+    assert said["It closed at half six on Tue 5/3."] == (
+        "It closed at eighteen thirty on March fifth, twenty twenty-four.")
+
+
+@pytest.mark.parametrize(("caption", "kept", "credit"), [
+    ("Photo credit: Kim Lee", "", "Photo credit: Kim Lee"),
+    ("A heron at dawn (Photo: Kim Lee).", "A heron at dawn.", "(Photo: Kim Lee)"),
+    ("The weir. Photograph: A. Roe/Agency", "The weir.", "Photograph: A. Roe/Agency"),
+    ("The weir. Sam Roe/Getty Images", "The weir.", "Sam Roe/Getty Images"),
+    ("Photos of the river at dusk", "Photos of the river at dusk", ""),
+    ("Rainfall peaks in November.", "Rainfall peaks in November.", ""),
+])
+def test_image_credits_leave_the_caption(caption, kept, credit):
+    from audioguide.readers.htmlroles import split_credit
+
+    assert split_credit(caption) == (kept, credit)
+
+
+def test_ads_credits_and_related_blocks_are_clutter():
+    page = """<html lang="en"><body><main><h1>River</h1><p>The path is long.</p>
+    <div class="ad">Buy boots today.</div>
+    <div id="div-gpt-ad-12">Cheap tents.</div>
+    <ins class="adsbygoogle">Sponsored words.</ins>
+    <div aria-label="Advertisement"><p>Rent a canoe.</p></div>
+    <figure><img src="a.jpg" alt="A bend"><figcaption>A bend in the river
+      <small class="credit">Kim Lee</small></figcaption></figure>
+    <aside class="related-posts"><h2>Related posts</h2><ul><li><a href="/a">Another walk</a>
+      </li></ul></aside>
+    <section><h2>More stories</h2><ul><li><a href="/b">Canal birds</a></li></ul></section>
+    <section><h2>Related work</h2><p>Earlier surveys counted the birds by hand.</p></section>
+    <p>Benches stand at every bend.</p></main></body></html>"""
+    article = read_text(page, "html")
+    spoken = " ".join(u.spoken for u in plan(article, Settings(), "en").utterances)
+    for word in ("boots", "tents", "Sponsored", "canoe", "Kim", "Another", "Canal"):
+        assert word not in spoken
+    assert "Figure: A bend in the river" in spoken and "Earlier surveys" in spoken
+    clutter = [s for section in article.sections for s in section.skipped]
+    assert [s.words for s in clutter if s.kind == "clutter"] == [3, 2, 2, 3, 2, 4, 4]
+
+
+def test_text_of_separate_blocks_keeps_a_space():
+    page = """<html lang="en"><body><article><h1>Bread</h1><p>Flour and water.</p>
+    <aside><h2>A tip</h2><p>Rye drinks more water.</p></aside></article></body></html>"""
+    asides = [b.text for b in _blocks(read_text(page, "html", settings=Settings(keep=("asides",))))
+              if b.kind == ASIDE]
+    assert asides == ["A tip Rye drinks more water."]
+
+
+def test_inline_math_is_a_short_note_and_money_stays():
+    article = read_text("# Speed\n\nSpeed is $v = d / t$ here, for $n$ boats; it costs $5 "
+                        "and $10.\n", "md")
+    block = _blocks(article)[0]
+    assert block.text == "Speed is $v = d / t$ here, for $n$ boats; it costs $5 and $10."
+    assert block.spoken == ("Speed is a formula shown in the transcript here, for n boats; it "
+                            "costs $5 and $10.")
+    page = ('<html lang="en"><body><article><h1>Speed</h1><p>Speed is <math><mi>v</mi><mo>=</mo>'
+            '<msup><mi>d</mi><mn>2</mn></msup></math> here.</p></article></body></html>')
+    blocks = _blocks(read_text(page, "html"))
+    assert [(b.kind, b.text, b.spoken) for b in blocks] == [
+        (PARAGRAPH, "Speed is v = d^2 here.",
+         "Speed is a formula shown in the transcript here.")]

@@ -184,7 +184,7 @@ def test_quote_code_table_and_subheading():
     assert rows == [
         ("Body", "Body.", PAUSES.heading),
         ("Walk every day.", "Quote: Walk every day.", PAUSES.sentence),
-        ("It helps.", "It helps. End quote.", PAUSES.paragraph),
+        ("It helps.", "It helps. End of quote.", PAUSES.paragraph),
         ("print('hi')", "A short code example.", PAUSES.paragraph),
         ("x = 1", "A code example, shown in the transcript.", PAUSES.paragraph),
         ("| a | b |\n| 1 | 2 |", "Row one: a is one, b is two.", PAUSES.paragraph),

@@ -1,11 +1,14 @@
 """Blocks that every reader builds the same way: code blocks and tables.
 
 A code block is shown in the transcript, not spelled out: the listener hears a short note
-naming its language (`code_note`). A table is shown as "Name | Age" lines and read row by row,
+naming its language (`code_note`); so does a formula (MATH_NOTE, or `inline_math_said` inside
+a sentence). A table is shown as "Name | Age" lines and read row by row,
 each value with its column name (`table_blocks`).
 """
 
 from __future__ import annotations
+
+import re
 
 from ..models import TABLE, Block
 from .assemble import squash
@@ -23,6 +26,17 @@ LANGUAGE_NAMES = {
 
 
 MATH_NOTE = "A formula, shown in the transcript."
+# A formula inside a sentence is said as this (the transcript shows its TeX): "Speed is d/t,
+# as shown" would be read "d slash t", which no one says. A lone letter or number ("x", "n",
+# "42") stays as written. Money ("$5 and $10") never becomes a formula (see markdown.py).
+INLINE_MATH_NOTE = "a formula shown in the transcript"
+
+
+def inline_math_said(tex: str) -> str:
+    """What to say for a formula inside a sentence: itself if it is a lone symbol or number
+    ("x", "n_1" is not), else INLINE_MATH_NOTE. Pure."""
+    tex = squash(tex)
+    return tex if re.fullmatch(r"[A-Za-z]|\d{1,6}|[α-ωΑ-Ω]", tex) else INLINE_MATH_NOTE
 
 
 def code_note(language: str) -> str:

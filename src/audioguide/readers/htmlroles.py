@@ -14,9 +14,14 @@ heading") and the line and page numbers of code listings and books.
     ag-aside   an aside inside the article or a pull quote (role="doc-pullquote", .pullquote)
     ag-figure  a figure with an image: text=its caption or alt text
     ag-math    MathML or TeX (KaTeX, MathJax, Sphinx .math): its text is the TeX or alt text
+               (MathML without either: a linear form, "A = πr^2")
+    ag-say     shown as its text, said as its `say` attribute: a `<time datetime>`
 
-`<abbr title>` is expanded on its first use ("WHO (World Health Organization)") and
-`<time datetime>` reads its machine-readable date (2024-03-05). sr-only text stays.
+`<abbr title>` is expanded on its first use ("WHO (World Health Organization)"). A `<time>`
+with a machine-readable `datetime` (date, time, date and time, duration "PT2H30M") is said from
+it ("Tue 5/3" -> 2024-03-05) while the transcript keeps the text as the page shows it. Ads,
+image credits (a caption's `.credit` part, "Photo: A. Name/Agency") and "related posts" or
+"read more" blocks are clutter. sr-only text stays.
 Everything here works on an lxml tree in place; nothing from the page becomes markup.
 """
 
@@ -26,9 +31,9 @@ import re
 
 from .assemble import iso_date, squash
 
-SKIP, REF, NOTES, ASIDE, FIGURE, MATH = ("ag-skip", "ag-ref", "ag-notes", "ag-aside",
-                                         "ag-figure", "ag-math")
-MARKERS = (SKIP, REF, NOTES, ASIDE, FIGURE, MATH)
+SKIP, REF, NOTES, ASIDE, FIGURE, MATH, SAY = ("ag-skip", "ag-ref", "ag-notes", "ag-aside",
+                                              "ag-figure", "ag-math", "ag-say")
+MARKERS = (SKIP, REF, NOTES, ASIDE, FIGURE, MATH, SAY)
 _HIDDEN_STYLE = re.compile(r"(^|;)\s*(display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 _ANCHOR_CLASS = re.compile(
     r"(^|[\s_-])(headerlink|anchor|anchorjs-link|header-anchor|heading-anchor|hash-link|"
@@ -43,11 +48,33 @@ _NUMBER_CLASS = re.compile(
 _CLUTTER = re.compile(
     r"(^|[-_\s])(share|sharing|sharedaddy|social|social-links|follow|related|related-posts|"
     r"comment-count|comments-count|comments-link|comment-link|credits?|photo-credit|"
-    r"image-credit|ads|advert|advertisement|adsbygoogle|sponsor|sponsored|promo|breadcrumbs?|"
-    r"skip-link|skip-to-content|skiplink|cookie|cookies|consent|newsletter|subscribe)($|[-_\s])",
+    r"image-credit|caption-credit|breadcrumbs?|skip-link|skip-to-content|skiplink|cookie|cookies|"
+    r"consent|newsletter|subscribe|recommended|recommendations|read-more|readmore|more-stories|"
+    r"more-posts|also-read|you-may-like|outbrain|taboola)($|[-_\s])",
     re.I)
+# Ads, by class, id (ad slots are named by id: "div-gpt-ad-1") or label.
+_AD = re.compile(r"(^|[-_\s])(ad|ads|adv|advert|adverts|advertisement|advertising|adsbygoogle|"
+                 r"adslot|ad-slot|sponsor|sponsored|promo|promoted)($|[-_\s])", re.I)
+_AD_LABEL = re.compile(r"^(advertisement|advertising|ad|ads|sponsored( content)?)$", re.I)
+# A block's heading that says it lists other pages: "Related posts", "More stories".
+_RELATED_HEADING = re.compile(
+    r"^(related (posts|articles|stories|content|reading|links|pages|items)|recommended|read more|"
+    r"more (stories|posts|articles|from|like this|to read)|you (may|might) (also )?like|"
+    r"popular (posts|articles|stories)|trending|most read|also read|advertisement|sponsored|"
+    r"share( this)?)\b", re.I)
+# An image credit in a caption: "Photo credit: Kim Lee", "(Photo: Kim Lee)", "Kim Lee/Getty".
+_CREDIT_LEAD = (r"(?:(?:photo(?:graph)?|image|picture|illustration)s?\s+(?:credits?|courtesy)"
+                r"\s*:?|(?:photo(?:graph)?s?|illustration)\s+by\b|(?:photo\s+|image\s+)?credits?"
+                r"\s*:|photo(?:graph)?s?\s*:)")
+_CREDIT = re.compile(
+    rf"\(\s*{_CREDIT_LEAD}[^()]*\)|(?:^|(?<=[.;!?]\s)){_CREDIT_LEAD}.*$|(?:^|(?<=[.;!?]\s))"
+    r"[^.;!?]{0,80}/\s?(?:getty|ap|afp|reuters|shutterstock|alamy|epa|pa|unsplash|istock)\b.*$",
+    re.I | re.S)
+_CREDIT_CLASS = re.compile(r"(^|[-_\s])(credits?|photo-credit|image-credit|caption-credit|"
+                           r"byline|copyright|attribution)($|[-_\s])", re.I)
 _SKIP_LINK = re.compile(r"^skip to (the )?(main )?(content|navigation|main|article)$", re.I)
-_CLUTTER_TAGS = ("div", "section", "ul", "ol", "p", "span", "a", "small", "figcaption", "dl")
+_CLUTTER_TAGS = ("div", "section", "ul", "ol", "p", "span", "a", "small", "figcaption", "dl",
+                 "aside", "ins", "nav")
 _NOTES_CLASS = re.compile(r"(^|\s)(footnotes?|endnotes?|references|footnote-list|fn-list)($|\s)")
 _NOTE_ROLES = ("doc-footnote", "doc-endnote", "doc-endnotes", "doc-footnotes")
 _PULLQUOTE = re.compile(r"(^|[\s_-])(pullquote|pull-quote|pull_quote)($|[\s_-])", re.I)
@@ -106,6 +133,25 @@ def words_in(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+_BLOCK_EDGES = frozenset(("p", "div", "li", "dt", "dd", "td", "th", "tr", "section", "aside",
+                          "figcaption", "blockquote", "br", "h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def spaced_text(element) -> str:
+    """An element's text with a space where a block starts or ends ("Related posts" and
+    "Another walk" stay two phrases), squashed."""
+    from lxml import etree
+
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        edge = " " if _tag(node) in _BLOCK_EDGES else ""
+        if event == "start":
+            parts.append(edge + (node.text or "") if isinstance(node.tag, str) else "")
+        elif node is not element:
+            parts.append(edge + (node.tail or ""))
+    return squash("".join(parts))
+
+
 def drop_unseen(tree) -> None:
     """Remove hidden elements, heading permalinks and line and page numbers (in place).
 
@@ -121,7 +167,7 @@ def _unseen_one(element) -> bool:
     """A hidden element, a heading's permalinks, a line or page number: out (True if gone)."""
     tag = _tag(element)
     if hidden(element):
-        text = squash(element.text_content())
+        text = spaced_text(element)
         if words_in(text) and tag != "template":
             _replace(element, SKIP, kind="hidden", text=text[:200], words=str(words_in(text)))
         else:
@@ -184,8 +230,36 @@ def _tex_of(element) -> str:
     alt = element.get("alttext") or element.get("aria-label") or ""
     if alt:
         return squash(alt)
+    if _tag(element).rpartition("}")[2] == "math":
+        return squash(_mathml_linear(element))
     text = squash(element.text_content())
     return re.sub(r"^(\\\(|\\\[|\$\$?)\s*|\s*(\\\)|\\\]|\$\$?)$", "", text)
+
+
+_SCRIPTS = {"msup": "{}^{}", "msub": "{}_{}", "msubsup": "{}_{}^{}", "mfrac": "{}/{}",
+            "mroot": "root({1}, {0})", "munder": "{}_{}", "mover": "{}^{}",
+            "munderover": "{}_{}^{}"}
+
+
+def _mathml_linear(element, depth: int = 0) -> str:
+    """MathML as one line for the transcript: <msup><mi>r</mi><mn>2</mn></msup> -> "r^2",
+    <mfrac> -> "a/b", <msqrt> -> "√(x)", operators spaced ("A = πr^2"); annotations left out."""
+    tag = _tag(element).rpartition("}")[2]
+    children = [c for c in element if isinstance(c.tag, str)]
+    if depth > 50 or tag.startswith("annotation"):
+        return ""
+    if tag == "semantics":
+        return _mathml_linear(children[0], depth + 1) if children else ""
+    if not children:
+        text = squash(element.text or "")
+        return f" {text} " if tag == "mo" and text not in "()[]{}|,." else text
+    inner = [_mathml_linear(c, depth + 1).strip() for c in children]
+    parts = [part if len(part) <= 1 or part.isdigit() else f"({part})" for part in inner]
+    if tag in _SCRIPTS and len(parts) == _SCRIPTS[tag].count("{"):
+        return _SCRIPTS[tag].format(*parts)
+    if tag == "msqrt":
+        return f"√({''.join(inner)})"
+    return "".join(_mathml_linear(c, depth + 1) for c in children)
 
 
 def mark_roles(tree) -> None:
@@ -197,9 +271,10 @@ def mark_roles(tree) -> None:
     _visit(tree, lambda element: _mark_one(element, total))
     _expand_abbreviations(tree)
     for time in list(tree.iter("time")):
-        day = iso_date(time.get("datetime") or "")
-        if day and len(time) == 0:
-            time.text = day
+        said = datetime_said(time.get("datetime") or "")
+        if said and squash(time.text_content()):
+            time.tag = SAY
+            time.set("say", said)
 
 
 def _mark_one(element, total: int) -> bool:
@@ -220,6 +295,10 @@ def _mark_one(element, total: int) -> bool:
     ):
         element.tag = NOTES
         return True
+    if tag in _CLUTTER_TAGS and _clutter(element, tag, total):
+        text = spaced_text(element)
+        _replace(element, SKIP, kind="clutter", text=text[:200], words=str(words_in(text)))
+        return True
     if role == "doc-pullquote" or _PULLQUOTE.search(marks) or tag == "aside" and any(
         _tag(a) in ("article", "main") or a.get("role") == "main"
         for a in element.iterancestors()
@@ -228,22 +307,36 @@ def _mark_one(element, total: int) -> bool:
         return True
     if tag == "figure" or tag == "img" and _lone_image(element):
         return _mark_figure(element, tag)
-    if tag in _CLUTTER_TAGS and _clutter(element, tag, total):
-        text = squash(element.text_content())
-        _replace(element, SKIP, kind="clutter", text=text[:200], words=str(words_in(text)))
-        return True
     return False
 
 
 def _clutter(element, tag: str, total: int) -> bool:
-    """Marked as a widget by its class or role (not its id: ids come from headings), holding no
-    heading and less than 30% of the page; or a "skip to content" link."""
+    """Less than 30% of the page, and: marked as a widget by its class or role (not its id:
+    ids come from headings) or as an ad (class, id, label; Google's <ins class="adsbygoogle">),
+    holding no heading but one that names the widget ("Related posts"); or a block of links
+    under such a heading; or a "skip to content" link."""
     if tag == "a":
         return bool(_SKIP_LINK.match(squash(element.text_content())))
+    if len(element.text_content()) >= 0.3 * total:
+        return False
     marks = " ".join(filter(None, (element.get("class"), element.get("role"))))
-    return bool(marks and _CLUTTER.search(marks)) and not any(
-        True for _ in element.iter("h1", "h2", "h3", "h4", "h5", "h6")
-    ) and len(element.text_content()) < 0.3 * total
+    headings = [squash(h.text_content()) for h in element.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    widget_headings = all(_RELATED_HEADING.match(h) for h in headings)
+    if _AD.search(" ".join(filter(None, (marks, element.get("id"))))) or _AD_LABEL.match(
+            squash(element.get("aria-label") or "")):
+        return widget_headings
+    if marks and _CLUTTER.search(marks):
+        return widget_headings
+    return bool(headings) and widget_headings and tag in ("aside", "section", "div", "nav") \
+        and _mostly_links(element)
+
+
+def _mostly_links(element) -> bool:
+    """Most of the element's text (its headings aside) is link text: a list of other pages."""
+    text = words_in(element.text_content()) - sum(
+        words_in(h.text_content()) for h in element.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    links = sum(words_in(a.text_content()) for a in element.iter("a"))
+    return text > 0 and links >= 0.6 * text
 
 
 def _is_noteref(element, tag: str, marks: str) -> bool:
@@ -252,7 +345,7 @@ def _is_noteref(element, tag: str, marks: str) -> bool:
         href = element.get("href") or ""
         return href.startswith("#") and (
             bool(re.search(r"footnote-ref|fnref|noteref|citation-ref", marks))
-            or bool(re.match(r"#(fn|footnote|note|cite_note|endnote|en)[-_:]?\w", href))
+            or bool(re.match(r"#(fn|footnote|note|cite_note|endnote|en)(?:[-_:]\w|\d)", href))
             and len(squash(element.text_content())) <= 6)
     if tag == "sup":
         text = squash(element.text_content())
@@ -290,13 +383,76 @@ def _mark_figure(element, tag: str) -> bool:
         return True
     if any(True for _ in element.iter("pre", "blockquote", "table", MATH)):
         return False
-    captions = [squash(c.text_content()) for c in element.iter("figcaption")]
+    credits: list[str] = []
+    for part in list(element.iter()):
+        if part is not element and isinstance(part.tag, str) and _CREDIT_CLASS.search(
+                _classes(part)) and part.getparent() is not None:
+            credits.append(spaced_text(part))
+            _remove(part)
+    captions = []
+    for caption in element.iter("figcaption"):
+        kept, credit = split_credit(squash(caption.text_content()))
+        captions.append(kept)
+        credits.append(credit)
     alts = [squash(i.get("alt") or "") for i in element.iter("img")]
     text = next(filter(None, captions + alts), "")
-    if text or any(True for _ in element.iter("img", "svg", "picture", "video")):
-        _replace(element, FIGURE, text=text)
+    credit = squash(" ".join(credits))
+    if text or credit or any(True for _ in element.iter("img", "svg", "picture", "video")):
+        marker = _replace(element, FIGURE, text=text)
+        if words_in(credit):
+            marker.set("credit", credit[:200])
+            marker.set("credit_words", str(words_in(credit)))
         return True
     return False
+
+
+def split_credit(caption: str) -> tuple[str, str]:
+    """A caption without its image credit, and the credit: "A heron (Photo: Kim Lee)." ->
+    ("A heron.", "(Photo: Kim Lee)"). Pure."""
+    credits = [match.group(0) for match in _CREDIT.finditer(caption)]
+    kept = re.sub(r"\s+([.,;:!?])", r"\1", _CREDIT.sub(" ", caption))
+    return squash(kept).strip(" ,;:"), squash(" ".join(credits))
+
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.I)
+_DURATION_UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
+_CLOCK = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def datetime_said(value: str) -> str | None:
+    """A `<time datetime>` value as words the speech steps read well; None if it is none of
+    date, month, year, time, date and time, duration. "2024-03-05T18:30:00Z" -> "2024-03-05,
+    18:30"; "PT2H30M" -> "2 hours 30 minutes"; "2024-03" -> "March 2024". Pure."""
+    value = value.strip()
+    duration = _DURATION.match(value)
+    if duration and value.upper() not in ("P", "PT"):
+        parts = [f"{n} {unit}{'' if n in ('1', '1.0') else 's'}"
+                 for n, unit in zip(duration.groups(), _DURATION_UNITS, strict=True) if n]
+        return " ".join(parts) or None
+    day = iso_date(value)
+    if day:
+        rest = re.sub(r"^\d{4}-\d{2}-\d{2}[T ]?", "", value)
+        clock = _clock(re.sub(r"(Z|[+-]\d{2}:?\d{2})$", "", rest, flags=re.I))
+        return f"{day}, {clock}" if clock else day
+    month = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if month and 1 <= int(month.group(2)) <= 12:
+        return f"{_MONTHS[int(month.group(2)) - 1]} {month.group(1)}"
+    if re.fullmatch(r"\d{4}", value):
+        return value
+    return _clock(value)
+
+
+def _clock(value: str) -> str | None:
+    """"18:30:00" -> "18:30" (seconds kept when not zero); None if not a time of day."""
+    match = _CLOCK.match(value)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    seconds = match.group(3)
+    return f"{match.group(1)}:{match.group(2)}" + (f":{seconds}" if seconds and seconds != "00"
+                                                    else "")
 
 
 def _expand_abbreviations(tree) -> None:

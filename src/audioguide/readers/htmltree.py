@@ -16,8 +16,8 @@ from contextlib import contextmanager
 
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind, Skipped
 from .assemble import Heading, Note, NoteRef, language_tag, squash
-from .blocks import MATH_NOTE, code_note, table_blocks
-from .htmlroles import ASIDE, FIGURE, MATH, NOTES, REF, SKIP
+from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
+from .htmlroles import ASIDE, FIGURE, MATH, NOTES, REF, SAY, SKIP
 
 MAX_DEPTH = 150  # deeper elements are read as flat text (no recursion past this)
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -104,8 +104,12 @@ def _tag(node) -> str:
     return node.tag.lower() if isinstance(node.tag, str) else ""
 
 
-def element_text(element) -> str:
-    """All text inside an element in document order, without scripts and styles; <br> breaks."""
+def element_text(element, said: bool = False) -> str:
+    """All text inside an element in document order, without scripts and styles; <br> and the
+    edges of block elements break it ("Related posts" + "Another walk" never run together).
+
+    `said`: the text as it is said, not as it is shown: an ag-say marker gives its `say`
+    attribute (a `<time>`'s machine-readable value), a formula its inline spoken form."""
     from lxml import etree
 
     parts: list[str] = []
@@ -115,15 +119,30 @@ def element_text(element) -> str:
             parts.append(node.tail or "")  # only the tail of a comment is text
         elif event == "start":
             tag = _tag(node)
+            if tag in BLOCK_TAGS and node is not element:
+                _break(parts)
             if tag in DROP_TAGS:
+                walker.skip_subtree()
+            elif said and tag in (SAY, MATH):
+                parts.append(node.get("say") or "" if tag == SAY
+                             else inline_math_said(node.text or ""))
                 walker.skip_subtree()
             elif tag == "br":
                 parts.append("\n")
             elif node.text:
                 parts.append(node.text)
-        elif node is not element and node.tail:
-            parts.append(node.tail)
+        elif node is not element:
+            if _tag(node) in BLOCK_TAGS and not (node.tail or "")[:1].isspace():
+                _break(parts)
+            parts.append(node.tail or "")
     return "".join(parts)
+
+
+def _break(parts: list[str]) -> None:
+    """A line break between blocks, unless the text so far ends in white space."""
+    last = next((part for part in reversed(parts) if part), "")
+    if last and not last[-1].isspace():
+        parts.append("\n")
 
 
 def lang_of(element) -> str:
@@ -154,11 +173,14 @@ class BlockWalker:
     Languages: a block inside an element whose `lang` differs from `doc_lang` gets Block.lang;
     an inline element with another language than its block's gives (its text, tag) in
     Block.langs (the outermost such element only: phrases never overlap).
+    A block whose text is said otherwise than shown (a `<time datetime>`, a formula in a
+    sentence) gets Block.spoken.
     """
 
     def __init__(self, doc_lang: str | None = None) -> None:
         self.items: list = []
         self.inline: list[str] = []
+        self.said: list[str] = []  # the inline run as it is said (parallel to `inline`)
         self.phrases: list[tuple[str, str]] = []  # foreign phrases in the inline run
         self.doc_lang = doc_lang or None
         self.lang = self.doc_lang  # the language in effect where the walker is
@@ -191,6 +213,11 @@ class BlockWalker:
             self.marker(node)
         return element_text(element)
 
+    def add(self, shown: str, said: str | None = None) -> None:
+        """Text for the inline run: as shown, and as said (None: the same)."""
+        self.inline.append(shown)
+        self.said.append(shown if said is None else said)
+
     def marker(self, node) -> None:
         """What stands in the text for something skipped, a note reference or a figure."""
         if node.tag == SKIP:
@@ -199,9 +226,14 @@ class BlockWalker:
                                       int(words) if words.isdigit() else 0))
         elif node.tag == REF:
             self.items.append(NoteRef(node.get("key") or ""))
-        elif squash(node.get("text") or ""):
-            self.items.append(Block(BlockKind.FIGURE, squash(node.get("text") or ""),
-                                    lang=self.block_lang()))
+        else:
+            if squash(node.get("text") or ""):
+                self.items.append(Block(BlockKind.FIGURE, squash(node.get("text") or ""),
+                                        lang=self.block_lang()))
+            words = node.get("credit_words") or "0"
+            if node.get("credit"):  # an image credit: clutter
+                self.items.append(Skipped("clutter", node.get("credit") or "",
+                                          int(words) if words.isdigit() else 0))
 
     def role_block(self, element, tag: str) -> None:
         """Notes, an aside, a figure or a formula marked by htmlroles."""
@@ -233,28 +265,29 @@ class BlockWalker:
                 self.items.append(Note(Block(BlockKind.NOTE, text, lang=self.block_lang()), key))
 
     def flush(self, quote: bool) -> None:
-        text = squash("".join(self.inline))
-        phrases, self.inline, self.phrases = self.phrases, [], []
+        text, said = squash("".join(self.inline)), squash("".join(self.said))
+        phrases, self.inline, self.phrases, self.said = self.phrases, [], [], []
         if text:
             self.items.append(Block(QUOTE if quote else PARAGRAPH, text, lang=self.block_lang(),
+                                    spoken=said if said != text else None,
                                     langs=_kept_phrases(text, phrases)))
 
     def walk(self, element, depth: int = 0, quote: bool = False, list_level: int = -1) -> None:
         if isinstance(element.tag, str) and element.text:
-            self.inline.append(element.text)
+            self.add(element.text)
         for child in element:
             tag = _tag(child)
             if not tag or tag in DROP_TAGS:
                 pass
-            elif tag == MATH and _inline_math(child):
-                self.inline.append(child.text or "")
+            elif tag == MATH and _inline_math(child, element):
+                self.add(child.text or "", inline_math_said(child.text or ""))
             elif tag not in BLOCK_TAGS or tag == "pre" and element.tag == "p":
-                self.inline.append(self.inline_text(child, self.phrases))
+                self.add(self.inline_text(child, self.phrases), element_text(child, said=True))
             else:
                 self.flush(quote)
                 self.block(child, tag, depth + 1, quote, list_level)
             if child.tail:
-                self.inline.append(child.tail)
+                self.add(child.tail)
         self.flush(quote)
 
     def block(self, element, tag: str, depth: int, quote: bool, list_level: int) -> None:
@@ -326,6 +359,7 @@ class BlockWalker:
                 self.items.append(Block(ITEM, text, level=max(0, level), lang=self.block_lang()))
             return
         own: list[str] = [element.text or ""]
+        said: list[str] = [element.text or ""]
         phrases: list[tuple[str, str]] = []
         nested = []
         for child in element:
@@ -333,13 +367,15 @@ class BlockWalker:
             if tag in BLOCK_TAGS and tag not in ITEM_INLINE:
                 nested.append(child)
             elif tag and tag not in DROP_TAGS:
-                own.append(self.inline_text(child, phrases)
-                           + (" " if tag in ITEM_INLINE else ""))
-            if child.tail:
-                own.append(child.tail)
-        text = squash("".join(own))
+                space = " " if tag in ITEM_INLINE else ""
+                own.append(self.inline_text(child, phrases) + space)
+                said.append(element_text(child, said=True) + space)
+            own.append(child.tail or "")
+            said.append(child.tail or "")
+        text, spoken = squash("".join(own)), squash("".join(said))
         if text:
             self.items.append(Block(ITEM, text, level=max(0, level), lang=self.block_lang(),
+                                    spoken=spoken if spoken != text else None,
                                     langs=_kept_phrases(text, phrases)))
         for child in nested:
             tag = child.tag.lower()
@@ -350,10 +386,10 @@ class BlockWalker:
         self.flush(False)
 
 
-def _inline_math(element) -> bool:
-    """A formula short enough to stay in its sentence ("x", "n", "42")."""
-    tex = squash(element.text or "")
-    return element.get("display") != "block" and len(tex) <= 3 and not re.search(r"[\\^_{]", tex)
+def _inline_math(element, parent) -> bool:
+    """A formula inside a sentence: not displayed as a block, with other text around it."""
+    return element.get("display") != "block" and squash(element_text(parent)) != squash(
+        element.text or "")
 
 
 def _outer_langs(element, lang: str | None) -> list:

@@ -1,8 +1,11 @@
 """Markdown (CommonMark + tables, with YAML front matter) -> headings and blocks.
 
 Links read as their text, images as their alt text, inline HTML as its text; code blocks become
-CODE blocks with a short spoken note; tables are read row by row (see blocks.py). An HTML block
-with headings, lists, tables, code or quotes in it is read like a page (see htmltree.py).
+CODE blocks with a short spoken note, and so do formulas (`$$...$$` a MATH block; `$...$` in a
+sentence is shown with its dollars and said as a short note unless it is a lone symbol, see
+blocks.inline_math_said; in a heading or a table cell it is its TeX; "$5 and $10" stays money);
+tables are read row by row (see blocks.py). An HTML block with headings, lists, tables, code
+or quotes in it is read like a page (see htmltree.py).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind
 from .assemble import Heading, Note, NoteRef, iso_date, language_tag, squash
-from .blocks import MATH_NOTE, code_note, table_blocks
+from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
 from .htmltree import html_text, parse_fragment, same_lang
 
 MAX_FRONT_MATTER = 64 * 1024
@@ -58,8 +61,10 @@ def _inline_parts(token, images: bool = True,
     opened: list[tuple[int, str]] = []  # per open span or tag: where it starts, its language
     phrases: list[tuple[str, str]] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "math_inline"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "math_inline":
+            parts.append(f"${child.content}$")
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "image" and images:
@@ -78,6 +83,23 @@ def _inline_parts(token, images: bool = True,
     text = squash("".join(parts))
     kept = [(p, t) for p, t in phrases if p and p in text]
     return text, tuple(dict.fromkeys(kept))
+
+
+def _said(token, text: str) -> str | None:
+    """An inline run as said, when it holds a formula: each `$...$` as `inline_math_said`
+    ("$v = d / t$" -> "a formula shown in the transcript"; "$x$" -> "x"); else None."""
+    formulas = [c.content for c in token.children or [] if c.type == "math_inline"]
+    said = text
+    for tex in formulas:
+        said = said.replace(f"${tex}$", inline_math_said(tex), 1)
+    return said if formulas and said != text else None
+
+
+def _undollared(token, text: str) -> str:
+    """The run with its formulas as bare TeX (a heading, a table cell): "$x^2$" -> "x^2"."""
+    for tex in (c.content for c in token.children or [] if c.type == "math_inline"):
+        text = text.replace(f"${tex}$", tex, 1)
+    return text
 
 
 def _span_edge(edge: tuple[str, str] | None, parts: list[str], opened: list[tuple[int, str]],
@@ -272,12 +294,14 @@ class _TokenReader:
         paragraph, by where it stands."""
         # (no images in headings: badges)
         content, langs = _inline_parts(token, not self.heading_level, self.meta.get("lang"))
+        said = _said(token, content)
         children = token.children or []
         self.items.extend(NoteRef(str((c.meta or {}).get("label", ""))) for c in children
                           if c.type == "footnote_ref")
         if self.note_key is not None:
             if content:
-                self.items.append(Note(Block(BlockKind.NOTE, content, langs=langs), self.note_key))
+                self.items.append(Note(Block(BlockKind.NOTE, content, spoken=said, langs=langs),
+                                       self.note_key))
             return
         shown = [c for c in children if c.type not in ("link_open", "link_close", "softbreak")
                  and not (c.type == "text" and not c.content.strip())]
@@ -287,17 +311,18 @@ class _TokenReader:
             return
         if self.table is not None:
             if self.table:
-                self.table[-1].append(content)
+                self.table[-1].append(_undollared(token, content))
         elif self.heading_level:
-            self.items.append(Heading(HEADING_ID.sub("", content), self.heading_level))
+            self.items.append(Heading(HEADING_ID.sub("", _undollared(token, content)),
+                                      self.heading_level))
         elif self.item_open and not self.item_open[-1]:
             self.item_open[-1] = True
             self.items.append(Block(ITEM, content, level=max(0, self.list_depth - 1),
-                                    langs=langs))
+                                    spoken=said, langs=langs))
         elif self.quote_depth:
-            self.items.append(Block(QUOTE, content, langs=langs))
+            self.items.append(Block(QUOTE, content, spoken=said, langs=langs))
         elif content:
-            self.items.append(Block(PARAGRAPH, content, langs=langs))
+            self.items.append(Block(PARAGRAPH, content, spoken=said, langs=langs))
 
 
 def parse_markdown(text: str) -> tuple[list, dict]:

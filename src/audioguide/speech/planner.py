@@ -25,7 +25,7 @@ from .spoken import is_english, spoken_form
 MAX_SPOKEN_CHARS = 400
 
 # What a sentence is fitted to: a little below MAX_SPOKEN_CHARS, leaving room for words said
-# around it ("Quote: ... End quote.").
+# around it ("Quote: ... End of quote.").
 _SENTENCE_CHARS = MAX_SPOKEN_CHARS - 20
 
 INTRODUCTION = "Introduction"
@@ -278,13 +278,21 @@ class _Planner:
         return tuple((text, voice) for text, voice in parts if _speakable(text))
 
     def sentences(
-        self, text: str, kind: CueKind, pause: int, prefix: str = "", suffix: str = ""
+        self, text: str, kind: CueKind, pause: int, prefix: str = "", suffix: str = "",
+        said_as: str | None = None,
     ) -> list[_Piece]:
-        """One piece per sentence (long ones split); the last gets `pause` and ends the block."""
+        """One piece per sentence (long ones split); the last gets `pause` and ends the block.
+        `said_as` (Block.spoken of a paragraph: a `<time>` said from its datetime) is said
+        instead of `text`, sentence for sentence, when the two split alike."""
         shown_parts: list[str] = []
         for sentence in split_sentences(text):
             shown_parts.extend(_fit(sentence, self.speak, _SENTENCE_CHARS))
         said = [self.say(part) for part in shown_parts]
+        if said_as is not None and self.marks is None:
+            alike = [p for s in split_sentences(said_as) for p in _fit(s, self.speak,
+                                                                        _SENTENCE_CHARS)]
+            if len(alike) == len(shown_parts):
+                said = [(self.speak(part), (), ()) for part in alike]
         kept = [(shown, spoken if parts else _clip(spoken, _SENTENCE_CHARS), parts, langs)
                 for shown, (spoken, parts, langs) in zip(shown_parts, said, strict=True)
                 if _speakable(spoken)]
@@ -318,12 +326,14 @@ class _Planner:
 
     def block(self, block: Block) -> list[_Piece]:
         p = self.pauses
+        said_as = block.spoken
         if block.kind == BlockKind.ITEM:
-            return self.sentences(block.text, CueKind.ITEM, p.item)
+            return self.sentences(block.text, CueKind.ITEM, p.item, said_as=said_as)
         if block.kind == BlockKind.QUESTION:
-            return self.sentences(block.text, CueKind.QUESTION, p.paragraph)
+            return self.sentences(block.text, CueKind.QUESTION, p.paragraph, said_as=said_as)
         if block.kind == BlockKind.QUOTE and self.english:
-            return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, "Quote:", "End quote.")
+            return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, "Quote:",
+                                  "End of quote.", said_as)
         if block.kind in (BlockKind.CODE, BlockKind.TABLE):
             return self.spoken_note(block)
         if block.kind == BlockKind.SUBHEADING:
@@ -335,9 +345,9 @@ class _Planner:
             lead = _ROLE_LEADS[block.kind]
             if block.kind == BlockKind.NOTE:  # the notes of a section follow its text
                 lead = "Notes for this section:" if first_note else ""
-            return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, lead)
+            return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, lead, "", said_as)
         # PARAGRAPH, LEADIN, QUOTE in other languages and any kind this module does not know
-        return self.sentences(block.text, CueKind.SENTENCE, p.paragraph)
+        return self.sentences(block.text, CueKind.SENTENCE, p.paragraph, said_as=said_as)
 
     def heading(self, text: str, kind: CueKind = CueKind.HEADING) -> list[_Piece]:
         """A title, said with a falling tone and followed by the heading pause."""
