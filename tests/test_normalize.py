@@ -209,6 +209,14 @@ def test_spoken_by_category(text, expected):
         ("The mRNA vaccine.", "The m R N A vaccine."),
         ("Apples cost $5 per kg.", "Apples cost five dollars per kilogram."),
         ("Open at 9 a.m. daily.", "Open at nine a m daily."),
+        ("The flight is 5 hr 40 min.", "The flight is five hours and forty minutes."),
+        ("The walker charges $25/walk.", "The walker charges twenty-five dollars per walk."),
+        ("Yields rose +0.25 points.", "Yields rose plus zero point two five points."),
+        ("Grand Theft Auto V sold well.", "Grand Theft Auto five sold well."),
+        ("Malcolm X spoke here.", "Malcolm X spoke here."),
+        ("She hit 9/12 free throws.", "She hit nine out of twelve free throws."),
+        ("Keep it ≥ 60°F.", "Keep it greater than or equal to sixty degrees Fahrenheit."),
+        ("If x ≥ 5, stop.", "If x is greater than or equal to five, stop."),
     ],
 )
 def test_mixed_cases(text, expected):

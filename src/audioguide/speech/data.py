@@ -485,7 +485,7 @@ SPELLED = frozenset(
         "HTML", "CSS", "API", "URL", "PDF", "CPU", "GPU", "USB", "AI", "TV", "DNA", "RNA", "CDC",
         "FDA", "NHS", "BBC", "CNN", "FBI", "CIA", "PC", "IQ", "ID", "RDL", "DOMS", "ACL",
         "MRI", "ADHD", "PTSD", "UV", "LED", "SUV", "GPS", "PhD", "MBA", "BA", "MD", "RN", "CPR",
-        "HIV", "ATM", "SMS", "VPN", "HTTP", "HTTPS", "XML", "JSON", "SQL", "CLI", "GUI",
+        "HIV", "ATM", "SMS", "VPN", "HTTP", "HTTPS", "XML", "SQL", "CLI", "GUI",
         "OS", "PT", "ROM", "EMG", "BP", "HDL", "LDL", "ECG", "EKG", "ICU", "ER", "RSS",
         "MP3", "NGO",
     }
@@ -530,8 +530,8 @@ SYMBOLS = {
     "±": " plus or minus ",
     "≈": " about ",
     "~": " about ",
-    "≤": " is less than or equal to ",
-    "≥": " is greater than or equal to ",
+    "≤": " less than or equal to ",
+    "≥": " greater than or equal to ",
     "≠": " not equal to ",
     "→": " to ",
     "←": " from ",
@@ -678,7 +678,7 @@ REGNAL_NAMES = frozenset(
         "Catherine", "Napoleon", "Ramesses", "Ramses", "Constantine", "Alfonso", "Carlos",
         "Juan", "Gustav", "Gustavus", "Olaf", "Harald", "Christian", "Haakon", "Wilhelm",
         "Otto", "Rudolf", "Francis", "Urban", "Boniface", "Sixtus", "Nicholas", "Ivan",
-        "Stephen", "David", "Robert", "Malcolm", "Alfred", "Amenhotep", "Thutmose", "Cleopatra",
+        "Stephen", "David", "Robert", "Alfred", "Amenhotep", "Thutmose", "Cleopatra",
         "Ptolemy", "Darius", "Xerxes", "Felipe", "Fernando", "Isabella", "Joseph", "Karl",
         "Leopold", "Maximilian", "Sigismund", "Casimir", "Sobieski", "Mohammed", "Muhammad",
         "Selim", "Suleiman", "Mehmed", "Abdullah", "Hussein", "Rama", "Akihito", "Willem",
@@ -688,6 +688,13 @@ REGNAL_NAMES = frozenset(
         "Arthur", "Edmund", "Harold", "Canute", "Cnut", "Ethelred", "Athelstan", "Boris",
         "Simeon", "Basil", "Manuel", "Justinian", "Theodosius", "Valentinian",
     }
+)  # fmt: skip
+
+# Names whose last letter is a letter, not a numeral.
+ROMAN_KEPT = frozenset(
+    {"Malcolm X", "Model X", "Model S", "Model Y", "Generation X", "Brand X", "Project X",
+     "Planet X", "Plan X", "Vitamin D", "Vitamin C", "Type I", "Windows XP", "Mac OS X",
+     "OS X", "Formula E", "Day X"}
 )  # fmt: skip
 
 # Capital words that read like Roman numerals but are words or acronyms.
@@ -760,6 +767,7 @@ AS_WORDS.update(
         "Jira": "Jira",
         "GIFs": "gifs",
         "mRNA": "m R N A",
+        "JSON": "Jason",
         "A/C": "A C",
         "N/A": "N A",
         "P/E": "P E",

@@ -198,6 +198,7 @@ _CURRENCY_ALT = "|".join(re.escape(k) for k in sorted(data.CURRENCIES, key=len, 
 _SCALE_ALT = "|".join(sorted(data.SCALES, key=len, reverse=True))
 _MONEY = re.compile(rf"(?<![\w$£€¥₹])({_CURRENCY_ALT})\s?({NUM})(?:\s?({_SCALE_ALT})\b)?")
 _MONEY_WORDS = "|".join(sorted({w for names in data.CURRENCIES.values() for w in names}))
+_MONEY_PER = re.compile(rf"\b({_MONEY_WORDS}|pence|cents?)\s?/\s?([a-z]{{3,}})\b")
 _MONEY_RANGE = re.compile(rf"\b({_MONEY_WORDS})\s?[-–]\s?(?=[a-z])")
 
 
@@ -245,6 +246,7 @@ def speak_money(text: str) -> str:
     text = _CODE_BEFORE.sub(lambda m: _coded(m.group(2), m.group(3), m.group(1)), text)
     text = _CODE_AFTER.sub(lambda m: _coded(m.group(1), m.group(2), m.group(3)), text)
     text = _MONEY.sub(_money, text)
+    text = _MONEY_PER.sub(r"\1 per \2", text)  # "$25/walk", "£1.52/litre"
     return _MONEY_RANGE.sub(r"\1 to ", text)  # "$5-$10" -> "five dollars to ten dollars"
 
 
@@ -368,6 +370,17 @@ _COMPARE = {
 _NUMBER = re.compile(rf"(?<![\w.,])(-?)({NUM})(?![\w]|[.,]\d)")
 
 
+def _comparison(match: re.Match) -> str:
+    """ "x ≥ 5" -> "x is greater than or equal to five" after a variable or a number; "keep
+    it ≥ 60" -> "keep it greater than or equal to sixty" after other words."""
+    words = _COMPARE[match.group(1)]
+    before = match.string[: match.start()].split()
+    subject = before[-1] if before else ""
+    if len(subject.strip("()")) == 1 or subject[-1:].isdigit() or subject.endswith(")"):
+        return words
+    return words.replace(" is ", " ", 1)
+
+
 def _range(match: re.Match) -> str:
     """ "5-10" -> "five to ten"; "2019–20" (a season) -> "twenty nineteen to twenty twenty"."""
     first, last = match.group(1), match.group(2)
@@ -381,9 +394,7 @@ def speak_numbers(text: str) -> str:
     "3.5" -> "three point five", "5-10" -> "five to ten", "3/4" -> "three quarters"."""
     text = _FRACTION.sub(lambda m: data.FRACTIONS[m.group(1)], text)
     text = re.sub(r"(?<=\d)\s?[x×*]\s?(?=\d)", " times ", text)
-    text = re.sub(
-        r"(?<=[\w)])\s?([<>]=?|≤|≥)\s?(?=-?\d|[a-z]\b)", lambda m: _COMPARE[m.group(1)], text
-    )
+    text = re.sub(r"(?<=[\w)])\s?([<>]=?|≤|≥)\s?(?=-?\d|[a-z]\b)", _comparison, text)
     text = re.sub(r"(?<=\d)/(?=\d)", " over ", text)
     text = _PHONE.sub(
         lambda m: ", ".join(digits(part) for part in re.findall(r"\d+", m.group())), text

@@ -87,7 +87,11 @@ def _say_phone(number: str) -> str:
 
 def speak_phones(text: str) -> str:
     """Phone numbers digit by digit, in their groups, a short pause between groups."""
-    text = _PHONE.sub(lambda m: _say_phone(m.group()), text)
+    text = _PHONE.sub(
+        lambda m: _say_phone(m.group()) if sum(c.isdigit() for c in m.group()) >= 7
+        else m.group(),  # "+0.25 points" is a signed number
+        text,
+    )
 
     def local(match: re.Match) -> str:
         count = sum(c.isdigit() for c in match.group())
@@ -105,7 +109,7 @@ _SPEC = re.compile(r"\b(RFC|ISO|IEC|IEEE|PEP|BS|EN|DIN|ANSI|NIST SP|ECMA|KB|MS|A
 _FLIGHT = re.compile(
     rf"\b({'|'.join(sorted(data.AIRLINE_CODES, key=len, reverse=True))})\s?(\d{{1,4}})\b(?![.,]\d)"
 )
-_FLIGHT_WORD = re.compile(r"(?i)\b(flight|flights)\s+([A-Z][A-Z0-9])\s?(\d{1,4})\b")
+_FLIGHT_WORD = re.compile(r"\b((?i:flights?))\s+([A-Z][A-Z0-9])\s?(\d{1,4})\b")
 _TRAIN = re.compile(
     rf"\b({'|'.join(sorted(data.TRAIN_CODES, key=len, reverse=True))})\s(\d{{1,5}})\b(?![.,]\d)"
 )

@@ -47,6 +47,18 @@ def _unit_name(unit: str, many: bool) -> str:
     return unit
 
 
+def _counted_after(rest: str) -> bool:
+    """True if a plural noun follows within two words ("9/12 free throws"): a tally, not a
+    fraction ("1/3 of voters" is a fraction)."""
+    for word in rest.split()[:2]:
+        word = word.strip(",.;:!?)").lower()
+        if word in ("of", "a", "an", "the") or not word.isalpha():
+            return False
+        if word.endswith("s") and not word.endswith("ss"):
+            return True
+    return False
+
+
 def _fraction(match: re.Match) -> str:
     whole, top, bottom, unit = match.groups()
     words = _fraction_words(int(top), int(bottom))
@@ -56,6 +68,8 @@ def _fraction(match: re.Match) -> str:
         part = "a half" if words == "one half" else words.replace("one ", "a ", 1)
         words = f"{cardinal(whole)} and {part}"
     if not unit:
+        if not whole and _counted_after(match.string[match.end() :]):
+            return f"{num2words(int(top))} out of {num2words(int(bottom))}"  # "9/12 free throws"
         return words
     return f"{words} {_unit_name(unit, bool(whole))}"
 

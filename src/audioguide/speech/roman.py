@@ -51,6 +51,8 @@ def speak_roman(text: str) -> str:
         words = before.split()
         last = words[-1].rstrip(".")
         counted = last in data.ROMAN_COUNTED or " ".join(words[-2:]) in data.ROMAN_COUNTED
+        if f"{words[-1]} {written}" in data.ROMAN_KEPT:
+            return match.group()  # "Malcolm X", "Model X", "Generation X"
         if len(written) == 1 and written not in "IVX":
             return match.group()  # "Appendix D", "Plan C": letters
         if counted:
@@ -58,8 +60,9 @@ def speak_roman(text: str) -> str:
         regnal = last in data.REGNAL_NAMES
         if written == "I" and regnal and re.match(r"\s+[a-z]", match.string[match.end() :]):
             return f"{before}{_ordinal(value)}"  # "Peter I founded the city"
-        if written == "I" or written in ("V", "X") and not regnal:
-            return match.group()  # "Then I said", "Plan X"
+        titled = len(words) >= 2 and all(w[:1].isupper() for w in words)
+        if written == "I" or written in ("V", "X") and not regnal and not titled:
+            return match.group()  # "Then I said", "Plan X"; but "Grand Theft Auto V"
         if any(word.rstrip(".") in data.REGNAL_NAMES for word in words):
             return f"{before}{_ordinal(value)}"  # "Henry VIII", "Martin Luther King III"
         if written in data.ROMAN_LOOKALIKES:
