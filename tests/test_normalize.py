@@ -279,3 +279,24 @@ def test_helpers():
     assert grouped("900") == "nine hundred" and grouped("44228") == "four four two two eight"
     assert say_version("2.3.1") == "two point three point one"
     assert say_version("22.04") == "twenty-two oh four"
+
+
+@pytest.mark.skipif(
+    not __import__("audioguide.speech.dictionary", fromlist=["x"]).lower_case_words(),
+    reason="needs a Hunspell English dictionary (hunspell-en-us; script/bootstrap installs it)",
+)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Set the pointer to NULL.", "Set the pointer to null."),
+        ("The GNOME desktop follows KISS.", "The gnome desktop follows kiss."),
+        ("She works at the IRS and the USDA.", "She works at the I R S and the U S D A."),
+        ("The WHO and the DOM.", "The W H O and the D O M."),
+        ("AIDS research grew.", "Aids research grew."),
+        ("The AWS bill.", "The A W S bill."),
+        ("The US and IT teams.", "The U S and I T teams."),
+        ("Dates follow ISO 8601.", "Dates follow I S O eighty-six oh one."),
+    ],
+)
+def test_capitals_that_are_words_are_said_as_words(text, expected):
+    assert said(text) == expected

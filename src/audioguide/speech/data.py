@@ -487,7 +487,7 @@ SPELLED = frozenset(
         "MRI", "ADHD", "PTSD", "UV", "LED", "SUV", "GPS", "PhD", "MBA", "BA", "MD", "RN", "CPR",
         "HIV", "ATM", "SMS", "VPN", "HTTP", "HTTPS", "XML", "SQL", "CLI", "GUI",
         "OS", "PT", "ROM", "EMG", "BP", "HDL", "LDL", "ECG", "EKG", "ICU", "ER", "RSS",
-        "MP3", "NGO",
+        "MP3", "NGO", "WHO", "DOM", "SAT", "GRE", "PIN", "IRA", "PAC", "AMA", "AM", "PM",
     }
 )  # fmt: skip
 
@@ -502,7 +502,7 @@ AS_WORDS = {
     "SCUBA": "scuba",
     "LASER": "laser",
     "RADAR": "radar",
-    "AIDS": "aids",
+    "AIDS": "Aids",
     "COVID": "Covid",
     "HIIT": "hit",
     "GIF": "gif",

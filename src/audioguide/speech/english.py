@@ -10,6 +10,7 @@ import re
 from functools import lru_cache, partial
 
 from . import clock, data, dates, identifiers, measures, roman
+from .dictionary import is_english_word
 from .neutral import (
     URL,
     Step,
@@ -273,7 +274,10 @@ _UNIT = re.compile(
 
 
 _THOUSANDS = re.compile(r"(?<![\w.$£€¥])(\d{1,3})[Kk]\b(?!\.\d)(\s+\w+)?")
-_FEET_INCHES = re.compile(r"(?<![\w.])(\d)['’′]\s?(?:(\d{1,2})(?:\"|”|″|''))?(?![\w'’])")
+_FEET_INCHES = re.compile(
+    r"(?<![\w.-])(\d)['’′]\s?(?:(\d{1,2})(?:\"|”|″|'')"
+    r"|(?=\s+(?:tall|high|long|wide|deep|by|x|×)\b))(?![\w'’])"
+)
 
 
 def _feet_inches(match: re.Match) -> str:
@@ -434,12 +438,24 @@ _ACRONYM = re.compile(
 )
 
 
+def _a_word_in_capitals(word: str) -> bool:
+    """A word of three letters or more that the dictionary knows in lower case ("NULL",
+    "GNOME"); two-letter capitals ("US", "IT", "ID") are acronyms unless data.CAPS_WORDS says
+    otherwise."""
+    return len(word) >= 3 and word not in data.CAPS_WORDS and is_english_word(word)
+
+
 def _acronym(match: re.Match) -> str:
     """ "FAQ" -> "F A Q", "RDLs" -> "R D Ls", "CEO's" -> "C E O's"; other words unchanged."""
     word, plural = match.group(1), match.group(2) or ""
-    if word in data.SPELLED or (
-        word.isupper() and word.isalpha() and 2 <= len(word) <= 5 and word not in data.CAPS_WORDS
-    ):
+    capitals = word.isupper() and word.isalpha() and 2 <= len(word) <= 5
+    if capitals and word not in data.SPELLED and _a_word_in_capitals(word + plural):
+        said = (word + plural).lower()  # "NULL", "GNOME", "KISS", "AIDS": words, not letters
+        at_start = not match.string[: match.start()].strip() or re.search(
+            r"[.!?]\s+$", match.string[: match.start()]
+        )
+        return said.capitalize() if at_start else said
+    if word in data.SPELLED or (capitals and word not in data.CAPS_WORDS):
         letters = " ".join(word.upper())
         if plural and plural[-1] in "'’":
             return f"{letters}s'"  # "CEOs'"

@@ -105,7 +105,10 @@ def speak_phones(text: str) -> str:
 
 _CVE = re.compile(r"\b(CVE|GHSA|CWE|USN|DSA|RHSA)-(\d{4})-(\d{3,})\b")
 _TICKET = re.compile(r"(?<![\w./-])([A-Z][A-Za-z]{1,9}|[A-Z]{2,}\d?)-(\d{1,7})(?![\w-]|\.\d)")
-_SPEC = re.compile(r"\b(RFC|ISO|IEC|IEEE|PEP|BS|EN|DIN|ANSI|NIST SP|ECMA|KB|MS|ASTM)\s?(\d{2,6})\b")
+_SPEC = re.compile(
+    r"\b(RFC|ISO|IEC|IEEE|PEP|BS|EN|DIN|ANSI|NIST SP|ECMA|KB|MS|ASTM)[\s-]?(\d{2,6})((?:-\d{1,4})*)"
+    r"\b(?![.,]\d)"
+)
 _FLIGHT = re.compile(
     rf"\b({'|'.join(sorted(data.AIRLINE_CODES, key=len, reverse=True))})\s?(\d{{1,4}})\b(?![.,]\d)"
 )
@@ -155,12 +158,20 @@ def speak_codes(text: str) -> str:
         ),
         text,
     )
-    text = _SPEC.sub(lambda m: f"{m.group(1)} {grouped(m.group(2))}", text)
+    text = _SPEC.sub(
+        lambda m: " ".join([m.group(1), grouped(m.group(2))]
+                           + [grouped(part) for part in m.group(3).split("-") if part]),
+        text,
+    )  # "ISO 8601", "ISO-8859-1" -> "ISO eighty-eight fifty-nine one"
     text = _FLIGHT_WORD.sub(
         lambda m: f"{m.group(1)} {_letters(m.group(2))} {grouped(m.group(3))}", text
     )
     text = _FLIGHT.sub(lambda m: f"{_letters(m.group(1))} {grouped(m.group(2))}", text)
-    text = _TRAIN.sub(lambda m: f"{m.group(1)} {grouped(m.group(2))}", text)
+    text = _TRAIN.sub(
+        lambda m: f"{_letters(m.group(1)) if m.group(1).isupper() else m.group(1)} "
+        f"{grouped(m.group(2))}",
+        text,
+    )
     text = _TICKET.sub(_ticket, text)
     text = _ISBN.sub(_isbn, text)
     text = _LONG_NUMBER.sub(
