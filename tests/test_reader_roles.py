@@ -286,3 +286,24 @@ def test_inline_math_is_a_short_note_and_money_stays():
     assert [(b.kind, b.text, b.spoken) for b in blocks] == [
         (PARAGRAPH, "Speed is v = d^2 here.",
          "Speed is a formula shown in the transcript here.")]
+
+
+def test_a_page_without_article_or_main_keeps_its_roles_through_trafilatura():
+    """A page with no <main>/<article> is read through trafilatura: its footnote references
+    are still not read ("places1"), and its notes are read last, with their lead."""
+    from pathlib import Path
+
+    from audioguide.readers import read_source
+    from audioguide.settings import Settings
+    from audioguide.speech import plan as plan_speech
+
+    page = Path(__file__).parent / "data" / "roles" / "no-article.html"
+    settings = Settings()
+    article = read_source(str(page), settings)
+    article = article[0] if isinstance(article, list) else article
+    spoken = [u.spoken for u in plan_speech(article, settings, "en").utterances]
+    assert "Tides rise twice a day in most places." in spoken
+    assert "Spring tides come at full and new moon, when the sun and moon line up." in spoken
+    assert not any("Share this" in s or "Copyright" in s for s in spoken)
+    assert spoken[-2:] == ["Notes for this section: Some places have one tide a day.",
+                           "These are called syzygies."]

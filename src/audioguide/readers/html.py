@@ -16,7 +16,7 @@ import re
 
 from ..models import PARAGRAPH, Block
 from .assemble import Heading, iso_date, language_tag, squash
-from .htmlroles import drop_unseen, mark_roles
+from .htmlroles import ASIDE, NOTES, REF, SKIP, drop_unseen, mark_roles
 from .htmltree import (
     HEADINGS,
     BlockWalker,
@@ -136,15 +136,42 @@ def _count_headings(element) -> int:
 
 
 def _content(text: str, url: str | None, tree):
-    """The element to read: the page's marked article, else trafilatura's pick unless it lost
-    more than half the headings, else the page's body. Takes the furniture out of `tree`."""
+    """The element to read, and whether trafilatura picked it: the page's marked article,
+    else trafilatura's pick unless it lost more than half the headings, else the page's body.
+    Takes the furniture out of `tree`."""
     own, marked = _main_content(tree)
     if marked or own is None or not own.text_content().strip():
-        return own
+        return own, False
     extracted = _extract(text, url)
     if extracted is not None and 2 * _count_headings(extracted) >= _count_headings(own):
-        return extracted
-    return own
+        return extracted, True
+    return own, False
+
+
+def _set_apart_removed(tree):
+    """A copy of the marked page for trafilatura, without what mark_roles set apart: note
+    references (else "places1" is read), notes, clutter and asides."""
+    from copy import deepcopy
+
+    copy = deepcopy(tree)
+    for marker in list(copy.iter(REF, NOTES, SKIP, ASIDE)):
+        if marker.getparent() is not None:
+            marker.drop_tree()  # its tail stays
+    return copy
+
+
+def _notes_of(tree):
+    """The page's notes (outermost note markers, in order) under one element, for the walker
+    to read after trafilatura's pick: they land at the end of its last section."""
+    from copy import deepcopy
+
+    from lxml import html as lxml_html
+
+    holder = lxml_html.Element("div")
+    for notes in tree.iter(NOTES):
+        if not any(a.tag == NOTES for a in notes.iterancestors()):
+            holder.append(deepcopy(notes))
+    return holder
 
 
 def _single_h1(tree) -> str:
@@ -163,16 +190,18 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
         from lxml import html as lxml_html
 
         drop_unseen(tree)  # nothing hidden and no permalink reaches trafilatura either
-        cleaned = lxml_html.tostring(tree, encoding="unicode")
         mark_roles(tree)
+        cleaned = lxml_html.tostring(_set_apart_removed(tree), encoding="unicode")
     page_h1 = _single_h1(tree)
     byline = _content_byline(tree)
     if byline and not meta.get("byline"):
         meta["byline"] = byline
-    content = _content(cleaned, url, tree)
+    content, extracted = _content(cleaned, url, tree)
     walker = BlockWalker(meta.get("lang"))
     if content is not None:
         walker.read(content)
+    if extracted and tree is not None:
+        walker.read(_notes_of(tree))  # trafilatura's pick never holds them: read them last
     items = walker.items or _flat_text(text)
     og_title, page_title = meta.pop("og_title", ""), meta.pop("page_title", "")
     headings = [i for i in items if isinstance(i, Heading) and squash(i.text)]
