@@ -59,18 +59,7 @@ def tap_book(tmp_path_factory):
 
 
 # Written for these tests: a note, an aside (skipped by default), a French phrase.
-ROLES = """<!doctype html><html lang="en"><head><title>Mending a Chair</title></head><body>
-<main><article><h1>Mending a Chair</h1>
-<h2>Glue</h2>
-<p>Wood glue holds best when clamped overnight<sup id="r1"><a href="#n1"
- role="doc-noteref">1</a></sup>. The French call it <span lang="fr">la colle</span>.</p>
-<aside><p>Tip: old chairs often used hide glue, which heat can loosen.</p></aside>
-<h2>Clamps</h2>
-<p>Two clamps are enough for a chair rung.</p>
-<section role="doc-endnotes"><ol><li id="n1" role="doc-endnote">Twelve hours at room
- temperature.</li></ol></section>
-</article></main></body></html>
-"""
+ROLES = (Path(__file__).parent / "data" / "chair.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module", params=["tap", "roles"])
