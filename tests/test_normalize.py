@@ -187,6 +187,7 @@ def test_spoken_by_category(text, expected):
         ("It runs 7 mi/day.", "It runs seven miles per day."),
         ("The pan is 9 in. wide.", "The pan is nine inches wide."),
         ("An 80/20 split.", "An eighty twenty split."),
+        ("Fans rated it 1,000/100.", "Fans rated it one thousand out of one hundred."),
         ("Learning C# and F# fast.", "Learning C sharp and F sharp fast."),
         ("The 2019–20 season.", "The twenty nineteen to twenty twenty season."),
         ("The tour runs 1–3 June.", "The tour runs the first to the third of June."),

@@ -83,7 +83,7 @@ def _rating_context(text: str, start: int) -> bool:
 def _is_rating(text: str, start: int, stars: str | None, numerator: str, denominator: str) -> bool:
     if stars or "." in numerator:
         return True
-    if "." not in numerator and int(numerator) + int(denominator) == 100:
+    if "." not in numerator and int(numerator.replace(",", "")) + int(denominator) == 100:
         return False  # "an 80/20 split"
     if _rating_context(text, start):
         return True
