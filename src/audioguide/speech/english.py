@@ -24,6 +24,7 @@ from .neutral import (
     url_trailing,
 )
 from .numbers import NUM, cardinal, digits, is_one, num2words, number
+from .sentences import opens_sentence
 
 # --------------------------------------------------------------------------------------------
 # Addresses
@@ -88,11 +89,10 @@ def _title_or_place(match: re.Match) -> str:
     text = match.string
     before_name, after_name = data.TITLE_OR_PLACE[match.group(1).lower() + "."]
     after = text[match.end() :].lstrip()
-    next_word = after.split(None, 1)[0].strip("\"'“‘(,;:.!?") if after else ""
     before = text[: match.start()].split()
     prev = before[-1] if before else ""
     after_a_name = prev[:1].isupper() or prev[:1].isdigit()
-    if after_a_name and next_word in data.SENTENCE_OPENERS and match.group().endswith("."):
+    if after_a_name and opens_sentence(after) and match.group().endswith("."):
         return after_name + "."  # "Elm St. Its bread sells out" -> "Elm Street. Its..."
     if after[:1].isupper():
         return before_name
@@ -115,16 +115,11 @@ def expand_abbreviations(text: str) -> str:
             return match.group()  # "5 oz." is a unit: speak_units says it
         words = _cap_like(data.ABBREVIATIONS[match.group(1).lower()], match.group(1))
         at_end = match.group(1).endswith(".") and not text[match.end() :].strip()
-        opens = match.group(1).endswith(".") and _opens_sentence(text[match.end() :])
+        opens = match.group(1).endswith(".") and opens_sentence(text[match.end() :])
         may_end = match.group(1).lower() in data.MAY_END
         return words + "." if at_end or (may_end and opens) else words
 
     return _ABBREVIATIONS.sub(expand, text)
-
-
-def _opens_sentence(rest: str) -> bool:
-    words = rest.split(None, 1)
-    return bool(words) and words[0].strip("\"'“‘(,;:") in data.SENTENCE_OPENERS
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,10 +23,15 @@ def _next_starts_lower(rest: str) -> bool:
     return False
 
 
-def _next_word(rest: str) -> str:
-    """The next word of `rest`, without opening quotes or brackets."""
+def next_word(rest: str) -> str:
+    """The next word of `rest`, without the quotes, brackets and punctuation around it."""
     words = rest.split(None, 1)
     return words[0].lstrip("\"'“‘([«").rstrip(",;:.!?\"'”’)]»") if words else ""
+
+
+def opens_sentence(rest: str) -> bool:
+    """True if the next word of `rest` is one that opens a sentence ("Its", "The", "We")."""
+    return next_word(rest) in data.SENTENCE_OPENERS
 
 
 def _is_abbreviation(text: str, start: int, match: re.Match) -> bool:
@@ -42,10 +47,10 @@ def _is_abbreviation(text: str, start: int, match: re.Match) -> bool:
     word = text[text.rfind(" ", start, match.start()) + 1 : match.end()]
     bare = word.rstrip("\"'”’»)]").lower().lstrip("\"'“‘([")
     if bare in data.MAY_END:
-        following = _next_word(text[match.end() :])
+        following = next_word(text[match.end() :])
         if bare == "no." and not following[:1].isdigit():
             return False  # "Is it safe? No. Stay inside."
-        if following in data.SENTENCE_OPENERS:
+        if opens_sentence(text[match.end() :]):
             return False
         ends_on_capital = bare in data.ENDS_ON_CAPITAL and following[:1].isupper()
         return not (ends_on_capital and following not in data.CONTINUATIONS)
