@@ -110,6 +110,16 @@ def test_a_system_ffmpeg_that_fails_the_self_test_is_passed_over(monkeypatch, tm
     assert ffmpeg.ffmpeg_choice().path == BUNDLED
     assert runs(count) == 4
 
+    # A new encoder graph (another limiter) is a new command to test: the binary is tested
+    # again, not trusted on the verdict of the old graph.
+    from audioguide.audio import graph
+
+    limiter = graph.limiter_filter
+    monkeypatch.setattr(graph, "limiter_filter", lambda peak: limiter(peak - 0.5))
+    ffmpeg.reset()
+    assert ffmpeg.ffmpeg_choice().path == BUNDLED
+    assert runs(count) == 6
+
 
 @pytest.mark.skipif(BUNDLED is None, reason="imageio-ffmpeg has no binary here")
 def test_a_system_ffmpeg_that_passes_is_used(monkeypatch, tmp_path):

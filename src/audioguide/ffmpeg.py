@@ -4,8 +4,8 @@ Which ffmpeg (ffmpeg_choice): AUDIOGUIDE_FFMPEG when set (always used), else `ff
 PATH if it passes a self-test, else the binary bundled with imageio-ffmpeg. The self-test runs
 the encoder's own command (audio/graph.py: limiter, asplit, ebur128 beside the MP3 encoder) on
 two seconds of a 1 kHz tone and checks the loudness and true peak it reports against the tone's.
-Its verdict is remembered per binary (path, mtime, size) in ffmpeg-verdicts.json in the cache
-folder, so each binary is tested once.
+Its verdict is remembered per binary (path, mtime, size) and encoder graph in
+ffmpeg-verdicts.json in the cache folder, so each binary is tested once for each graph.
 
 Verified: Debian 12's ffmpeg 5.1.9 and imageio-ffmpeg 0.8.1's bundled ffmpeg 9.0.2. (ffmpeg 5.1
 prints an empty ebur128 summary for the graph it builds to probe the outputs, before the real
@@ -179,14 +179,25 @@ def read_version(exe: str) -> str | None:
 
 
 def _binary_key(exe: str) -> str | None:
-    """path|mtime|size of the real file (a rebuilt or upgraded binary is tested again)."""
+    """path|mtime|size of the real file|the graph tested: a rebuilt or upgraded binary, or a
+    new encoder graph (another limiter, another meter), is tested again."""
     path = shutil.which(exe) or exe
     try:
         real = os.path.realpath(path)
         st = os.stat(real)
     except OSError:
         return None
-    return f"{real}|{st.st_mtime_ns}|{st.st_size}"
+    return f"{real}|{st.st_mtime_ns}|{st.st_size}|{_graph_id()}"
+
+
+def _graph_id() -> str:
+    """A short hash of the command the self-test runs (audio/graph.py's encoder arguments)."""
+    import hashlib
+
+    from .audio import graph
+
+    args = graph.encoder_arguments(Path("tone.mp3"), graph.SELF_TEST_RATE, "mp3", "64k", -1.0)
+    return hashlib.sha256(" ".join(args).encode()).hexdigest()[:12]
 
 
 def verdicts_path() -> Path:
