@@ -308,7 +308,7 @@ def test_options_and_field_values_are_not_headings():
 
 
 def test_copied_heading_anchors_are_dropped_but_not_from_names_like_c_sharp():
-    from audioguide.readers.text import strip_anchor
+    from audioguide.readers.text.headings import strip_anchor
 
     assert strip_anchor("Installing ¶") == "Installing"
     assert strip_anchor("Scope §") == "Scope"

@@ -8,21 +8,7 @@
 
 How articles are read:
 
-- Plain text: a category line, a title line and a byline ("By Name 5 min read", or
-  "By Name | March 3, 2024") at the top are metadata. A heading is a short line standing alone
-  (after a blank line), without a closing period, comma or colon, that is followed by a paragraph
-  or a list (not by one more such line, unless ALL CAPS or anchored); "2. Getting started",
-  lines underlined with === or ---, and "# Heading" count too ("# ..." next to code lines, over
-  a lower-case command, "# define ..." or a single "#" ending with "." is a code comment).
-  Questions ("...?") are headings only in Title Case; in an FAQ section they are QUESTION
-  blocks. Lines ending with ":" introduce a list (LEADIN). Captions ("Figure 2:", "Listing
-  3-1:", "Photo by ..."), code and command lines, table rows (two or more lines of
-  tab-separated cells, as a browser copies a table; read as one table), lines indented deeper
-  than what follows that look like program output, and "Key: value" fields met more than once
-  are never headings. A reference page with several identifier lines ("fs.open(path)",
-  "profile.<name>.debug", "--out-dir: where it goes") makes them headings. A copied heading
-  anchor ("¶", "§", a "#" glued to a word or ")", not "C#") is dropped. Bullets (•, -, *, ...)
-  and numbers make list items, nested by indentation.
+- Plain text: see readers/text/__init__.py (its rules are described there only).
 - Markdown: front matter (title, author, date, lang/language, description, category, image)
   is metadata. A single top-level heading that comes first is the title; the next level makes
   chapters; deeper headings stay inside their chapter (SUBHEADING). Links read as their text,
