@@ -346,16 +346,31 @@ def loudness_summary(loudness: dict) -> str:
 @common_options
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other tools.")
+@click.option("--text", "as_text", is_flag=True,
+              help="Print the article as it will be read: title, headings, paragraphs.")
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print it as Markdown to proofread or edit, then `audioguide build` it.")
 @role_options
 @click.pass_obj
-def sections(ctx: Context, source, as_json, skip, keep):
-    """Preview SOURCE: title, sections, words, estimated minutes and what is skipped. No audio."""
+def sections(ctx: Context, source, as_json, as_text, as_markdown, skip, keep):
+    """Preview SOURCE: title, sections, words, estimated minutes and what is skipped. No audio.
+
+    --text and --markdown print what will be read instead (skipped parts left out)."""
     from .readers import read_source
     from .readers.roles import skipped_summary
     from .speech import section_summary
 
+    chosen = [name for name, on in (("--json", as_json), ("--text", as_text),
+                                    ("--markdown", as_markdown)) if on]
+    if len(chosen) > 1:
+        raise click.UsageError(f"{' and '.join(chosen)} cannot be used together: choose one")
     settings = ctx.settings(skip=tuple(skip) or None, keep=tuple(keep) or None)
     article = read_source(source, settings)
+    if as_text or as_markdown:
+        from .export.written import article_markdown, article_text
+
+        click.echo(article_markdown(article) if as_markdown else article_text(article), nl=False)
+        return
     summary = section_summary(article, settings)
     chaptered = [s for s in article.sections if s.title.strip() or s.blocks]
     for row, section in zip(summary["sections"], chaptered, strict=False):
