@@ -48,6 +48,7 @@ from .pdf_pages import Line, OutlineEntry, all_lines, metadata, open_pdf, outlin
 
 CHAPTER_MINUTES = 20  # a chapter longer than this is split at its next-level bookmarks
 FRONT_MATTER = "Front matter"
+FRONT_MATTER_WORDS = 1500  # more text than this before the first chapter is not front matter
 _BULLET = re.compile(r"^\s*([•◦▪‣·●○■□\-–*]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+(?=\S)")
 _FILE_TITLE = re.compile(r"\.(docx?|odt|pdf|tex|indd|pages|rtf|txt|html?|dvi|ps)$|"
                          r"^microsoft word|^untitled$", re.IGNORECASE)
@@ -126,20 +127,30 @@ def _outline_marks(pages: list[list[Line]], entries: list[OutlineEntry], book_ti
 
 
 def _size_marks(pages: list[list[Line]]) -> dict[tuple[int, float], Heading | Region]:
-    """Lines set larger than the body text, short and with letters: headings by size."""
+    """Lines set larger than the body text, short, with letters, at their column's left edge
+    and followed by smaller text (not a chart's labels): headings by size."""
     body = body_size(pages)
     candidates = {(p, i): line for p, page in enumerate(pages) for i, line in enumerate(page)
                   if line.size >= body * 1.15 and line.size >= body + 1 and len(line.text) <= 150
-                  and _LETTER.search(line.text) and not line.text.endswith((",", ";"))}
+                  and _LETTER.search(line.text) and not line.text.endswith((",", ";"))
+                  and (i + 1 == len(page) or page[i + 1].size < line.size)  # text follows
+                  and abs(line.indent) < 3}  # at the column's edge, not inside a figure
     levels = {size: n for n, size in enumerate(sorted({c.size for c in candidates.values()},
                                                       reverse=True)[:6], 1)}
-    return {(p, float(i)): Heading(line.text, levels[line.size])
-            for (p, i), line in candidates.items() if line.size in levels}
+    marks: dict[tuple[int, float], Heading | Region] = {}
+    for (p, i), line in candidates.items():
+        kind = _region_kind(line.text, "", levels[line.size])
+        marks[(p, float(i))] = (Region(kind, levels[line.size]) if kind
+                                else Heading(line.text, levels[line.size]))
+    return marks
 
 
 def _joined(previous: str, line: str) -> str:
     """Join a line to its paragraph; a word hyphenated across the break is made whole."""
     if re.search(r"[^\W\d_][-\u00ad]$", previous) and re.match(r"[a-zß-ÿ]", line):
+        word = previous.rsplit(None, 1)[-1]
+        if "-" in word[:-1]:  # "--allow-mismatched-" + "debuginfo": the hyphen is the word's
+            return previous + line
         return previous[:-1] + line
     return f"{previous} {line}"
 
@@ -176,6 +187,10 @@ class _Paragraphs:
 
     def add(self, line: Line) -> None:
         self.unskip()
+        if _ABSTRACT.fullmatch(line.text.strip()):
+            self.flush()  # "Abstract" on a line of its own: where the front matter ends
+            self.items.append(Block(PARAGRAPH, line.text.strip()))
+            return
         bullet = _BULLET.match(line.text)
         if bullet or self.breaks(line):
             self.flush()
@@ -366,6 +381,8 @@ def _front(items: list, keep: bool) -> tuple[list[BookChapter], list]:
             chapters.append(BookChapter("Abstract", tuple(body)))
             items = items[:start]
     read = [item for item in items if isinstance(item, (Block, Heading))]
+    if _words(read) > FRONT_MATTER_WORDS:  # not a title page: the text's opening, read
+        return [BookChapter("", tuple(items)), *chapters], []
     if keep:
         kept = [Block(PARAGRAPH, item.text) if isinstance(item, Heading) else item
                 for item in items]
@@ -391,9 +408,10 @@ def _book(items: list, meta: dict, keep_front_matter: bool) -> Book:
                 for part in _split_long(chapter, limit)]
     chapters = _folded(chapters)
     front, listed = _front(items[:first], keep_front_matter)
+    chapters = front + chapters
     if listed and chapters:
         chapters[0] = replace(chapters[0], items=(*listed, *chapters[0].items))
-    return Book(chapters=tuple(front + chapters), meta=meta)
+    return Book(chapters=tuple(chapters), meta=meta)
 
 
 def read_pdf(path: Path, source: str, keep_front_matter: bool = False) -> Book:

@@ -108,6 +108,6 @@ def listing_kind(page: list[Line]) -> str | None:
     leaders = sum(1 for line in worded if is_leader(line))
     if INDEX_TITLE.fullmatch(first) and (leaders or len(worded) > 5):
         return "index"
-    if CONTENTS_TITLE.fullmatch(first) or leaders >= max(3, len(worded) * 0.3):
+    if CONTENTS_TITLE.fullmatch(first) or leaders >= max(3, len(worded) * 0.5):
         return "contents"
     return None

@@ -128,7 +128,7 @@ def _page_runs(textpage, number: int, width: float, height: float) -> list[Line]
     text = textpage.get_text_range()
     chars = _Chars(textpage, text)
     runs: list[Line] = []
-    for match in re.finditer(r"[^\r\n]+", text):
+    for match in re.finditer(r"[^\r\n\ufffe]+\ufffe?", text):  # U+FFFE: a word broken
         runs.extend(_line_runs(chars, text, match.start(), match.end(), number, width, height))
     return runs
 
@@ -154,7 +154,7 @@ def _line_runs(chars: _Chars, text: str, start: int, end: int, page: int, width:
         words = text[first:stop].rstrip()
         last = first + len(words) - 1
         x, y = chars.origin(first)
-        clean = squash(clean_text(words.replace("\x02", "-")))
+        clean = squash(clean_text(words.replace("\x02", "-").replace("\ufffe", "-")))
         if clean:
             runs.append(Line(clean, round(chars.size(first) * 2) / 2 if first != start
                              else round(size * 2) / 2, x, y, page, height,
