@@ -17,7 +17,8 @@ else:  # pragma: no cover
 SETTINGS_FILE = "audioguide.toml"
 ENGINES = ("auto", "gtts", "piper", "espeak")
 FORMATS = ("mp3", "m4b")
-ROLE_NAMES = ("notes", "asides", "figures", "math")  # for --skip and --keep (readers/roles.py)
+# for --skip and --keep (readers/roles.py); "front-matter": a PDF's title pages (readers/pdf.py)
+ROLE_NAMES = ("notes", "asides", "figures", "math", "front-matter")
 
 
 @dataclass(frozen=True)

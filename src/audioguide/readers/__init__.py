@@ -174,7 +174,7 @@ def read_book(path: Path, source: str, settings: Settings,
     else:
         from .pdf import read_pdf
 
-        book = read_pdf(path, source)
+        book = read_pdf(path, source, keep_front_matter="front-matter" in settings.keep)
     articles = chapter_articles(book, source) if per_chapter else [book_article(book, source)]
     return [apply_roles(article, settings.skip, settings.keep) for article in articles]
 
