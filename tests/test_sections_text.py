@@ -282,7 +282,7 @@ def articles(draw) -> Article:
                                            if b.kind == BlockKind.SUBHEADING else b
                                            for b in s.blocks)) for s in sections]
     last = sections[-1]
-    if not last.blocks:  # (an empty last section after notes: see _section_markdown)
+    if not last.blocks:  # (an empty last section after notes: see export/written.py)
         sections[-1] = Section(last.title, (Block(BlockKind.PARAGRAPH, "The end."),
                                             *last.blocks))
     return Article(draw(title), tuple(sections), byline=draw(text), lang=draw(

@@ -24,7 +24,9 @@ aside is a paragraph (an aside is then read without "Aside:"), a question is a p
 question again in an FAQ section), a list item nests at most one level below the item before
 it, a subheading in an article without section headings is a paragraph, a caption's language
 is not marked, and a paragraph said otherwise than shown (an HTML `<time>`, a formula inside an
-HTML sentence) is read as shown.
+HTML sentence) is read as shown. Notes come back at the end of their section, so a last
+section with a heading and nothing read, in an article with notes, is taken for their "Notes"
+heading and dropped; so is the untitled opening of an article when it holds only notes.
 """
 
 from __future__ import annotations
@@ -37,9 +39,6 @@ from collections.abc import Iterator
 from ..models import Article, Block, BlockKind, Section
 from ..readers.blocks import LANGUAGE_NAMES, table_blocks
 
-# Kinds written as a paragraph in Markdown (the reader gives PARAGRAPH, or QUESTION in an FAQ).
-_PARAGRAPH_LIKE = frozenset((BlockKind.PARAGRAPH, BlockKind.QUESTION, BlockKind.LEADIN,
-                             BlockKind.ASIDE))
 _INLINE_ESCAPED = frozenset("\\`*[]<>|{$")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|\w+);")
 _ORDERED = re.compile(r"\d{1,9}[.)]")
