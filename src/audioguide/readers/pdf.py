@@ -42,8 +42,14 @@ from ..speech.sentences import WORDS_PER_MINUTE
 from .assemble import Heading, language_tag, squash
 from .book import Book, BookChapter, read_limited
 from .decode import clean_text
-from .pdf_furniture import (CONTENTS_TITLE, INDEX_TITLE, body_size, is_leader, listing_kind,
-                            without_furniture)
+from .pdf_furniture import (
+    CONTENTS_TITLE,
+    INDEX_TITLE,
+    body_size,
+    is_leader,
+    listing_kind,
+    without_furniture,
+)
 from .pdf_pages import Line, OutlineEntry, all_lines, metadata, open_pdf, outline
 
 CHAPTER_MINUTES = 20  # a chapter longer than this is split at its next-level bookmarks
@@ -374,7 +380,7 @@ def _front(items: list, keep: bool) -> tuple[list[BookChapter], list]:
     if start is not None:
         abstract = items[start:]
         opening = _ABSTRACT.sub("", abstract[0].text, count=1)
-        body = [Block(PARAGRAPH, opening)] if opening else []
+        body: list = [Block(PARAGRAPH, opening)] if opening else []
         body += [replace(item, level=1) if isinstance(item, Heading) else item
                  for item in abstract[1:]]
         if _words(body):
