@@ -223,3 +223,12 @@ def test_an_index_chapter_is_listed_not_read(tmp_path):
     assert [s.title for s in article.sections] == ["1 Lamps"]
     assert "lens, 3" not in text_of(article)
     assert "index" in skipped_kinds(article)
+
+
+def test_without_bookmarks_many_sizes_of_heading_are_read(tmp_path):
+    book = Book(tmp_path / "sizes.pdf", title="Lamps")
+    for n, size in enumerate((30, 27, 24, 21, 19, 17, 15, 13)):
+        book.line(f"Heading {n}", size=size)
+        book.paragraph(WORDS)
+    article = read_source(str(book.save()))
+    assert "the lighthouse every evening" in text_of(article)

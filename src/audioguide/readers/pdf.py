@@ -145,6 +145,8 @@ def _size_marks(pages: list[list[Line]]) -> dict[tuple[int, float], Heading | Re
                                                       reverse=True)[:6], 1)}
     marks: dict[tuple[int, float], Heading | Region] = {}
     for (p, i), line in candidates.items():
+        if line.size not in levels:
+            continue
         kind = _region_kind(line.text, "", levels[line.size])
         marks[(p, float(i))] = (Region(kind, levels[line.size]) if kind
                                 else Heading(line.text, levels[line.size]))
