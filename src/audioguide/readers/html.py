@@ -16,6 +16,7 @@ import re
 
 from ..models import PARAGRAPH, Block
 from .assemble import Heading, iso_date, language_tag, squash
+from .htmlpick import Reference, jsonld_article, story_items, story_share
 from .htmlroles import ASIDE, NOTES, REF, SKIP, drop_unseen, mark_roles
 from .htmltree import (
     HEADINGS,
@@ -27,6 +28,7 @@ from .htmltree import (
     strip_furniture,
 )
 
+CLEAN = 1.0  # content whose text the reference holds this much of is read as it is
 BYLINE_XPATH = ("//*[@rel='author' or @itemprop='author' or contains(concat(' ', "
                 "normalize-space(@class), ' '), ' byline ') or contains(concat(' ', "
                 "normalize-space(@class), ' '), ' author ')]")
@@ -57,15 +59,18 @@ def _meta(tree) -> dict:
     if lang:
         meta["lang"] = lang
     values = _meta_values(tree)
+    article = jsonld_article(tree)
     titles = tree.xpath("//title")
-    meta["og_title"] = values.get("og:title") or values.get("twitter:title") or ""
+    meta["og_title"] = (squash(article.get("headline", ""))[:300] or values.get("og:title")
+                        or values.get("twitter:title") or "")
     meta["page_title"] = squash(titles[0].text_content()) if titles else ""
-    author = values.get("author") or values.get("article:author") or values.get("dc.creator")
+    author = (squash(article.get("author", ""))[:200] or values.get("author")
+              or values.get("article:author") or values.get("dc.creator"))
     if author and not author.startswith(("http://", "https://")):
         meta["byline"] = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
     meta["description"] = values.get("description") or values.get("og:description") or ""
     meta["category"] = values.get("article:section") or ""
-    date = (values.get("article:published_time") or values.get("date")
+    date = (article.get("date") or values.get("article:published_time") or values.get("date")
             or values.get("dc.date") or values.get("datepublished") or "")
     if not date:
         times = tree.xpath("//time[@datetime]")
@@ -79,8 +84,8 @@ def _meta(tree) -> dict:
     return meta
 
 
-def _extract(text: str, url: str | None):
-    """trafilatura's idea of the main content, as an lxml element, or None."""
+def _trafilatura(text: str, url: str | None, **options) -> str:
+    """trafilatura.extract(text, ...) with its own warnings kept quiet; "" when it fails."""
     import logging
 
     import trafilatura
@@ -90,19 +95,32 @@ def _extract(text: str, url: str | None):
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET:
             logger.setLevel(logging.ERROR)  # its warnings ("discarding data") are not ours
-
     try:
-        content = trafilatura.extract(
-            text, url=url, output_format="html", include_tables=True, include_comments=False,
-            include_images=False, include_links=False, include_formatting=False,
-            favor_recall=True, deduplicate=False,
-        )
+        return trafilatura.extract(text, url=url, include_comments=False, include_links=False,
+                                   include_images=False, deduplicate=False, **options) or ""
     except (ValueError, TypeError, etree.LxmlError, RecursionError):
-        return None
-    if not content or not content.strip():
+        return ""
+
+
+def _extract(text: str, url: str | None):
+    """trafilatura's idea of the main content, as an lxml element, or None."""
+    content = _trafilatura(text, url, output_format="html", include_tables=True,
+                           include_formatting=False, favor_recall=True)
+    if not content.strip():
         return None
     tree = parse_document(content)
     return None if tree is None else body_of(tree)
+
+
+def _reference(cleaned: str, url: str | None, tree) -> Reference | None:
+    """The text that says which blocks are the story (htmlpick.py): trafilatura's precise
+    extraction, else the page's JSON-LD articleBody, else its itemprop="articleBody"."""
+    text = _trafilatura(cleaned, url, include_tables=True, favor_precision=True)
+    if not text.strip() and tree is not None:
+        text = jsonld_article(tree).get("body", "")
+        if not text.strip():
+            text = " ".join(e.text_content() for e in tree.xpath("//*[@itemprop='articleBody']"))
+    return Reference(text) if text.strip() else None
 
 
 def _content_byline(tree) -> str:
@@ -129,6 +147,19 @@ def _main_content(tree):
         if found:
             return max(found, key=lambda e: len(e.text_content())), True
     return body_of(tree), False
+
+
+def _story(tree, reference: Reference, lang: str | None) -> list:
+    """The page's body read whole (furniture removed), then cut to the story (htmlpick.py)."""
+    if tree is None:
+        return []
+    from copy import deepcopy
+
+    page = deepcopy(tree)
+    strip_furniture(page, by_class=False)
+    walker = BlockWalker(lang)
+    walker.read(body_of(page))
+    return story_items(walker.items, reference)
 
 
 def _count_headings(element) -> int:
@@ -193,16 +224,21 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
         mark_roles(tree)
         cleaned = lxml_html.tostring(_set_apart_removed(tree), encoding="unicode")
     page_h1 = _single_h1(tree)
+    reference = _reference(cleaned, url, tree)
     byline = _content_byline(tree)
     if byline and not meta.get("byline"):
         meta["byline"] = byline
-    content, extracted = _content(cleaned, url, tree)
+    story = _story(tree, reference, meta.get("lang")) if reference else []
     walker = BlockWalker(meta.get("lang"))
+    content, extracted = _content(cleaned, url, tree)
     if content is not None:
         walker.read(content)
     if extracted and tree is not None:
         walker.read(_notes_of(tree))  # trafilatura's pick never holds them: read them last
-    items = walker.items or _flat_text(text)
+    items = walker.items
+    if story and (not items or reference and story_share(items, reference) < CLEAN):
+        items = story  # the marked content holds more than the story: the story alone
+    items = items or _flat_text(text)
     og_title, page_title = meta.pop("og_title", ""), meta.pop("page_title", "")
     headings = [i for i in items if isinstance(i, Heading) and squash(i.text)]
     if headings:

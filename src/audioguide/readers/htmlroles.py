@@ -72,6 +72,12 @@ _CREDIT = re.compile(
     re.I | re.S)
 _CREDIT_CLASS = re.compile(r"(^|[-_\s])(credits?|photo-credit|image-credit|caption-credit|"
                            r"byline|copyright|attribution)($|[-_\s])", re.I)
+# What sites call their story's body: never clutter, whatever else its class says
+# ("entry-content entry-content-read-more").
+_CONTENT_CLASS = re.compile(
+    r"(^|\s)(entry-content|article-body|article__body|articlebody|article-content|story-body|"
+    r"story-content|post-content|post-body|post-entry|body-text|article-text|content-body)($|\s)",
+    re.I)
 _SKIP_LINK = re.compile(r"^skip to (the )?(main )?(content|navigation|main|article)$", re.I)
 _CLUTTER_TAGS = ("div", "section", "ul", "ol", "p", "span", "a", "small", "figcaption", "dl",
                  "aside", "ins", "nav")
@@ -267,7 +273,7 @@ def mark_roles(tree) -> None:
     <time> (in place). Asides count only inside an <article>/<main> (else they are sidebars)."""
     if tree is None:
         return
-    total = len(tree.text_content()) or 1
+    total = visible_length(tree) or 1
     _visit(tree, lambda element: _mark_one(element, total))
     _expand_abbreviations(tree)
     for time in list(tree.iter("time")):
@@ -275,6 +281,16 @@ def mark_roles(tree) -> None:
         if said and squash(time.text_content()):
             time.tag = SAY
             time.set("say", said)
+
+
+_VISIBLE = ("descendant-or-self::text()[not(ancestor::script) and not(ancestor::style) and "
+            "not(ancestor::noscript) and not(ancestor::template)]")
+
+
+def visible_length(element) -> int:
+    """The length of an element's text without its scripts and styles (a page's inline
+    scripts can outweigh its story)."""
+    return sum(len(text) for text in element.xpath(_VISIBLE))
 
 
 def _mark_one(element, total: int) -> bool:
@@ -317,9 +333,11 @@ def _clutter(element, tag: str, total: int) -> bool:
     under such a heading; or a "skip to content" link."""
     if tag == "a":
         return bool(_SKIP_LINK.match(squash(element.text_content())))
-    if len(element.text_content()) >= 0.3 * total:
+    if len(element.text_content()) >= 0.3 * total and visible_length(element) >= 0.3 * total:
         return False
     marks = " ".join(filter(None, (element.get("class"), element.get("role"))))
+    if _CONTENT_CLASS.search(marks) or element.get("itemprop") == "articleBody":
+        return False
     headings = [squash(h.text_content()) for h in element.iter("h1", "h2", "h3", "h4", "h5", "h6")]
     widget_headings = all(_RELATED_HEADING.match(h) for h in headings)
     if _AD.search(" ".join(filter(None, (marks, element.get("id"))))) or _AD_LABEL.match(
@@ -379,7 +397,7 @@ def _mark_figure(element, tag: str) -> bool:
     """A figure with an image -> ag-figure (caption, else alt); other figures stay (a quote or
     code in a <figure> is read as such). True if it became a marker."""
     if tag == "img":
-        _replace(element, FIGURE, text=squash(element.get("alt") or ""))
+        _replace(element, FIGURE, text=_alt(element))
         return True
     if any(True for _ in element.iter("pre", "blockquote", "table", MATH)):
         return False
@@ -394,7 +412,7 @@ def _mark_figure(element, tag: str) -> bool:
         kept, credit = split_credit(squash(caption.text_content()))
         captions.append(kept)
         credits.append(credit)
-    alts = [squash(i.get("alt") or "") for i in element.iter("img")]
+    alts = [_alt(i) for i in element.iter("img")]
     text = next(filter(None, captions + alts), "")
     credit = squash(" ".join(credits))
     if text or credit or any(True for _ in element.iter("img", "svg", "picture", "video")):
@@ -404,6 +422,16 @@ def _mark_figure(element, tag: str) -> bool:
             marker.set("credit_words", str(words_in(credit)))
         return True
     return False
+
+
+_FILE_NAME = re.compile(r"^\S+\.(jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$|^(image|photo|img)$",
+                        re.I)
+
+
+def _alt(img) -> str:
+    """An image's alt text, unless it is only a file name ("airpods-2.jpg") or "image"."""
+    alt = squash(img.get("alt") or "")
+    return "" if _FILE_NAME.match(alt) else alt
 
 
 def split_credit(caption: str) -> tuple[str, str]:

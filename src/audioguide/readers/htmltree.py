@@ -77,15 +77,18 @@ def body_of(tree):
     return bodies[0] if bodies else tree
 
 
-def strip_furniture(tree) -> None:
+def strip_furniture(tree, by_class: bool = True) -> None:
     """Remove scripts, styles, navigation, headers, footers, sidebars, banners (in place).
 
     A container marked as furniture (class, id or role; or hidden) goes only if it holds less
     than 30% of the page's text: a wrapper holding most of it is the content, whatever its class.
+    `by_class=False`: only scripts, styles and the like go (the reference decides the rest).
     """
-    for element in list(tree.iter(*DROP_TAGS, *FURNITURE_TAGS)):
+    for element in list(tree.iter(*DROP_TAGS, *(FURNITURE_TAGS if by_class else ()))):
         if element.getparent() is not None:
             element.drop_tree()
+    if not by_class:
+        return
     total = len(tree.text_content()) or 1
     for element in list(tree.iter(*FURNITURE_CONTAINERS)):
         if element.getparent() is None:
@@ -136,6 +139,16 @@ def element_text(element, said: bool = False) -> str:
                 _break(parts)
             parts.append(node.tail or "")
     return "".join(parts)
+
+
+def _block_element(element, tag: str) -> bool:
+    """Whether the walker reads an element as a block: a block tag, or an inline or unknown
+    one that holds blocks (a custom element wrapping the page, an <a> around a <div>)."""
+    if tag in BLOCK_TAGS:
+        return True
+    if tag in (SKIP, REF, SAY):
+        return False
+    return any(_tag(child) in BLOCK_TAGS for child in element)
 
 
 def _break(parts: list[str]) -> None:
@@ -281,7 +294,7 @@ class BlockWalker:
                 pass
             elif tag == MATH and _inline_math(child, element):
                 self.add(child.text or "", inline_math_said(child.text or ""))
-            elif tag not in BLOCK_TAGS or tag == "pre" and element.tag == "p":
+            elif not _block_element(child, tag) or tag == "pre" and element.tag == "p":
                 self.add(self.inline_text(child, self.phrases), element_text(child, said=True))
             else:
                 self.flush(quote)
