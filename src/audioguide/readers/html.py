@@ -1,13 +1,20 @@
-"""HTML -> headings and blocks: the article found among the page furniture.
+"""HTML -> headings and blocks: the page's story found among its furniture (issue 22).
 
-Pages that mark their article (<main>, role="main", <article>) are read from that element,
-with navigation, headers, footers, sidebars, cookie banners, forms, scripts and styles removed.
-Other pages go through trafilatura, a library made to find the main content; if it loses most
-of the headings, the page's <body> (furniture removed) is read instead. lxml reads headings
-h1-h6, paragraphs, lists, quotes, code and tables (see htmltree.py). Metadata comes from
-<html lang>, <title>, the meta tags (author, description, Open Graph, article:published_time,
-article:section) and the page's byline (rel/itemprop author, class "byline"/"author"), which is
-taken out of the text. The parser never loads DTDs, external entities or network resources.
+The page is parsed once (lxml: no DTDs, external entities or network resources); what a
+sighted reader never sees is dropped and the parts with a role (notes, asides, figures,
+clutter) are marked (htmlroles.py). Then:
+
+- the marked content is read as before: the page's own <main>/<article>, else trafilatura's
+  pick unless it lost more than half the headings, else the body;
+- a reference text for the story is taken: trafilatura's precise extraction of the page with
+  the roles set apart, else JSON-LD articleBody, else itemprop="articleBody";
+- if the reference holds all the text of the marked content, that is read (a clean page);
+  otherwise the whole body is read and cut to the story (htmlpick.py): news sites put menus,
+  author boxes, teasers and other stories inside their <main> and <article>.
+
+Metadata comes from <html lang>, JSON-LD (headline, author, datePublished), <title>, the meta
+tags (author, description, Open Graph, article:published_time, article:section) and the page's
+byline (rel/itemprop author, class "byline"/"author"), which is taken out of the text.
 """
 
 from __future__ import annotations
