@@ -226,8 +226,8 @@ def cluster_options(function):
 def role_options(function):
     """--skip and --keep: which notes, asides, figures and formulas are read (readers/roles.py)."""
     function = click.option("--keep", multiple=True, type=click.Choice(ROLE_NAMES),
-                            help="Read these too: asides (and pull quotes) are skipped by "
-                                 "default. Repeatable.")(function)
+                            help="Read these too: asides (and pull quotes) and a PDF's front "
+                                 "matter are skipped by default. Repeatable.")(function)
     return click.option("--skip", multiple=True, type=click.Choice(ROLE_NAMES),
                         help="Do not read these: notes, figures, math. Repeatable; what is "
                              "skipped is listed in the transcript.")(function)
