@@ -45,7 +45,13 @@ def _said(article) -> str:
     return "\n".join(b.text for s in article.sections for b in s.blocks)
 
 
-def _read(body: str, head: str = "") -> str:
+# A published news page says so in its social metadata: the story is then cut out of its
+# marked content whenever that holds more than the story (html.CLEAN).
+OPEN_GRAPH = ('<meta property="og:type" content="article">'
+              '<meta property="og:site_name" content="Harbour News">')
+
+
+def _read(body: str, head: str = OPEN_GRAPH) -> str:
     page = (f'<html lang="en"><head><title>Ferry timetable | Harbour News</title>{head}</head>'
             f"<body>{body}</body></html>")
     return _said(read_text(page, "html"))
@@ -134,7 +140,8 @@ def test_json_ld_article_is_read_from_a_graph_and_ignores_other_types():
 
 def test_broken_json_ld_is_ignored():
     said = _read(f"<main>{_paragraphs()}{_teasers()}</main>",
-                 head='<script type="application/ld+json">{"@type": "NewsArticle",</script>')
+                 head=OPEN_GRAPH + '<script type="application/ld+json">{"@type": "NewsArticle",'
+                 "</script>")
     _assert_story_only(said)
 
 
@@ -158,6 +165,12 @@ def test_story_items_keeps_figures_in_the_flow_and_drops_repeated_ones():
              Block(BlockKind.FIGURE, "A teaser picture"), Block(BlockKind.ITEM, TEASERS[2])]
     kept = story_items(items, reference)
     assert kept == [items[1], figure, items[3], items[5]]
+
+
+def test_a_documentation_page_without_social_metadata_is_read_whole():
+    menu = "<ul>" + "".join(f"<li>{w} options</li>" for w in ("Build", "Test", "Lint")) + "</ul>"
+    said = _read(f"<main><h1>Tool reference</h1>{menu}{_paragraphs()}</main>", head="")
+    assert "Build options" in said and STORY[0] in said
 
 
 def test_a_clean_page_is_read_whole():

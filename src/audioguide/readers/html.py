@@ -35,7 +35,10 @@ from .htmltree import (
     strip_furniture,
 )
 
-CLEAN = 1.0  # content whose text the reference holds this much of is read as it is
+# Content whose text the reference holds this much of is read as it is: all of it on a page
+# that says it is an article (Open Graph, JSON-LD, article:published_time), most of it on
+# others (documentation pages, whose lists and tables the reference tools drop).
+CLEAN = {True: 1.0, False: 0.0}
 BYLINE_XPATH = ("//*[@rel='author' or @itemprop='author' or contains(concat(' ', "
                 "normalize-space(@class), ' '), ' byline ') or contains(concat(' ', "
                 "normalize-space(@class), ' '), ' author ')]")
@@ -67,6 +70,9 @@ def _meta(tree) -> dict:
         meta["lang"] = lang
     values = _meta_values(tree)
     article = jsonld_article(tree)
+    meta["is_article"] = bool(article) or any(
+        key.startswith(("og:", "twitter:", "article:")) for key in values) or bool(
+        tree.xpath("//*[@itemprop='articleBody'] | //script[@type='application/ld+json']"))
     titles = tree.xpath("//title")
     meta["og_title"] = (squash(article.get("headline", ""))[:300] or values.get("og:title")
                         or values.get("twitter:title") or "")
@@ -243,7 +249,8 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     if extracted and tree is not None:
         walker.read(_notes_of(tree))  # trafilatura's pick never holds them: read them last
     items = walker.items
-    if story and (not items or reference and story_share(items, reference) < CLEAN):
+    clean = CLEAN[bool(meta.pop("is_article", False))]
+    if story and (not items or reference and story_share(items, reference) < clean):
         items = story  # the marked content holds more than the story: the story alone
     items = items or _flat_text(text)
     og_title, page_title = meta.pop("og_title", ""), meta.pop("page_title", "")
