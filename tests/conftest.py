@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -146,3 +147,16 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.module is not None and item.module.__name__ in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+REGENERATE = "AUDIOGUIDE_REGEN_GOLDEN"
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare `actual` with the golden file at `path`; AUDIOGUIDE_REGEN_GOLDEN=1 rewrites it."""
+    if os.environ.get(REGENERATE) == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+    assert path.is_file(), f"{path} is missing: run the tests once with {REGENERATE}=1"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs (rerun with {REGENERATE}=1 if intended)")

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from audioguide.publish.chapters import write_chapters_json
+from conftest import check_golden
 
 DURATION_MS = 6000
 TRICKY_TITLE = 'Salt & <pepper> "quoted" \u2014 caf\u00e9 \U0001f336\ufe0f'
@@ -219,17 +220,6 @@ def make_series(root: Path, audio: bytes | None = None) -> list[Path]:
 
 
 GOLDEN = Path(__file__).parent / "data" / "publish"
-REGENERATE = "AUDIOGUIDE_REGEN_GOLDEN"
-
-
 def assert_golden(name: str, actual: str) -> None:
     """Compare with tests/data/publish/<name>.golden; AUDIOGUIDE_REGEN_GOLDEN=1 rewrites it."""
-    import os
-
-    path = GOLDEN / f"{name}.golden"
-    if os.environ.get(REGENERATE) == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert path.is_file(), f"{path} is missing: run the tests once with {REGENERATE}=1"
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"{name} differs from {path} (rerun with {REGENERATE}=1 if intended)"
+    check_golden(GOLDEN / f"{name}.golden", actual)

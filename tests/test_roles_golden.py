@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from audioguide.readers import read_source
 from audioguide.readers.roles import chapter_skips
 from audioguide.settings import Settings
 from audioguide.speech import plan
+from conftest import check_golden
 
 ROLES = Path(__file__).resolve().parent / "data" / "roles"
-REGENERATE = "AUDIOGUIDE_REGEN_GOLDEN"
 INPUTS = sorted(p.name for p in ROLES.iterdir() if p.suffix in (".html", ".md", ".txt"))
 # Inputs also run with these options (each run is one more part of the golden file).
 VARIANTS = {
@@ -75,13 +74,7 @@ def _golden(name: str) -> str:
 
 @pytest.mark.parametrize("name", INPUTS)
 def test_role_golden(name):
-    actual = _golden(name)
-    path = ROLES / f"{name}.golden"
-    if os.environ.get(REGENERATE) == "1":
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert path.is_file(), f"{path} is missing: run once with {REGENERATE}=1"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name}: output differs from {path.name} (rerun with {REGENERATE}=1 if intended)")
+    check_golden(ROLES / f"{name}.golden", _golden(name))
 
 
 @pytest.mark.parametrize("name", INPUTS)

@@ -11,7 +11,6 @@ blocks (text, kind, level, languages) and the same planned speech.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -30,10 +29,10 @@ from audioguide.readers.htmltree import same_lang
 from audioguide.readers.markdown import HEADING_ID
 from audioguide.settings import Settings
 from audioguide.speech import plan
+from conftest import check_golden
 
 DATA = Path(__file__).resolve().parent / "data"
 WRITTEN = DATA / "written"
-REGENERATE = "AUDIOGUIDE_REGEN_GOLDEN"
 INPUTS = sorted(p.name for p in WRITTEN.iterdir() if p.suffix in (".html", ".md", ".txt"))
 # Other fixtures that must survive the round trip (Markdown, notes, figures, formulas, FAQ).
 ROUND_TRIP = [*(WRITTEN / name for name in INPUTS), DATA / "chair.html",
@@ -90,12 +89,7 @@ def _run(*args: str) -> str:
 @pytest.mark.parametrize("form", ["text", "markdown"])
 def test_golden(name, form):
     actual = _run(str(WRITTEN / name), f"--{form}")
-    path = WRITTEN / f"{name}.{'md' if form == 'markdown' else 'text'}.golden"
-    if os.environ.get(REGENERATE) == "1":
-        path.write_text(actual, encoding="utf-8", newline="\n")
-    assert path.is_file(), f"{path} is missing: run once with {REGENERATE}=1"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name}: output differs from {path.name} (rerun with {REGENERATE}=1 if intended)")
+    check_golden(WRITTEN / f"{name}.{'md' if form == 'markdown' else 'text'}.golden", actual)
 
 
 # --------------------------------------------------------------------------------------------
