@@ -33,12 +33,9 @@ from .htmltree import (
     html_text,
     parse_document,
     strip_furniture,
+    strip_scripts,
 )
 
-# Content whose text the reference holds this much of is read as it is: all of it on a page
-# that says it is an article (Open Graph, JSON-LD, article:published_time), most of it on
-# others (documentation pages, whose lists and tables the reference tools drop).
-CLEAN = {True: 1.0, False: 0.0}
 BYLINE_XPATH = ("//*[@rel='author' or @itemprop='author' or contains(concat(' ', "
                 "normalize-space(@class), ' '), ' byline ') or contains(concat(' ', "
                 "normalize-space(@class), ' '), ' author ')]")
@@ -55,10 +52,13 @@ def _meta_values(tree) -> dict[str, str]:
     return values
 
 
-def _meta(tree) -> dict:
-    """Metadata from <html lang>, <title>, the meta tags and <time datetime>.
+def _meta(tree, article: dict[str, str]) -> dict:
+    """Metadata from <html lang>, JSON-LD (`article`, htmlpick.jsonld_article), <title>, the
+    meta tags and <time datetime>.
 
-    "og_title" and "page_title" are candidates for the title, decided by parse_html.
+    "og_title" and "page_title" are candidates for the title, decided by parse_html;
+    "published" says the page carries social metadata (Open Graph, Twitter cards, article:
+    tags, JSON-LD or microdata articleBody), as news and blog pages do.
     """
     meta: dict = {}
     if tree is None:
@@ -69,10 +69,8 @@ def _meta(tree) -> dict:
     if lang:
         meta["lang"] = lang
     values = _meta_values(tree)
-    article = jsonld_article(tree)
-    meta["is_article"] = bool(article) or any(
-        key.startswith(("og:", "twitter:", "article:")) for key in values) or bool(
-        tree.xpath("//*[@itemprop='articleBody'] | //script[@type='application/ld+json']"))
+    meta["published"] = any(key.startswith(("og:", "twitter:", "article:")) for key in values) \
+        or bool(tree.xpath("//*[@itemprop='articleBody'] | //script[@type='application/ld+json']"))
     titles = tree.xpath("//title")
     meta["og_title"] = (squash(article.get("headline", ""))[:300] or values.get("og:title")
                         or values.get("twitter:title") or "")
@@ -125,14 +123,14 @@ def _extract(text: str, url: str | None):
     return None if tree is None else body_of(tree)
 
 
-def _reference(cleaned: str, url: str | None, tree) -> Reference | None:
+def _reference(cleaned: str, url: str | None, page, jsonld_body: str) -> Reference | None:
     """The text that says which blocks are the story (htmlpick.py): trafilatura's precise
     extraction, else the page's JSON-LD articleBody, else its itemprop="articleBody"."""
     text = _trafilatura(cleaned, url, include_tables=True, favor_precision=True)
-    if not text.strip() and tree is not None:
-        text = jsonld_article(tree).get("body", "")
-        if not text.strip():
-            text = " ".join(e.text_content() for e in tree.xpath("//*[@itemprop='articleBody']"))
+    if not text.strip():
+        text = jsonld_body
+    if not text.strip() and page is not None:
+        text = " ".join(e.text_content() for e in page.xpath("//*[@itemprop='articleBody']"))
     return Reference(text) if text.strip() else None
 
 
@@ -162,14 +160,10 @@ def _main_content(tree):
     return body_of(tree), False
 
 
-def _story(tree, reference: Reference, lang: str | None) -> list:
-    """The page's body read whole (furniture removed), then cut to the story (htmlpick.py)."""
-    if tree is None:
-        return []
-    from copy import deepcopy
-
-    page = deepcopy(tree)
-    strip_furniture(page, by_class=False)
+def _story(page, reference: Reference, lang: str | None) -> list:
+    """The page's body read whole (scripts and styles removed: the reference decides what
+    else is furniture), then cut to the story (htmlpick.py). Takes the scripts out of `page`."""
+    strip_scripts(page)
     walker = BlockWalker(lang)
     walker.read(body_of(page))
     return story_items(walker.items, reference)
@@ -228,7 +222,9 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     """HTML -> (headings and blocks in order, metadata)."""
     tree = parse_document(text)
     # What is read from the whole page comes first: the byline and furniture go next.
-    meta = _meta(tree)
+    jsonld = jsonld_article(tree) if tree is not None else {}
+    meta = _meta(tree, jsonld)
+    published = meta.pop("published", False)
     cleaned = text
     if tree is not None:
         from lxml import html as lxml_html
@@ -237,11 +233,13 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
         mark_roles(tree)
         cleaned = lxml_html.tostring(_set_apart_removed(tree), encoding="unicode")
     page_h1 = _single_h1(tree)
-    reference = _reference(cleaned, url, tree)
     byline = _content_byline(tree)
     if byline and not meta.get("byline"):
         meta["byline"] = byline
-    story = _story(tree, reference, meta.get("lang")) if reference else []
+    # The story is cut from the whole page, before _content strips its furniture by class.
+    from copy import deepcopy
+
+    page = deepcopy(tree) if tree is not None else None
     walker = BlockWalker(meta.get("lang"))
     content, extracted = _content(cleaned, url, tree)
     if content is not None:
@@ -249,9 +247,13 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     if extracted and tree is not None:
         walker.read(_notes_of(tree))  # trafilatura's pick never holds them: read them last
     items = walker.items
-    clean = CLEAN[bool(meta.pop("is_article", False))]
-    if story and (not items or reference and story_share(items, reference) < clean):
-        items = story  # the marked content holds more than the story: the story alone
+    # A published page whose marked content holds more than the story is read as the story
+    # alone; other pages (documentation, whose lists and tables the reference tools drop) as
+    # their marked content, unless it reads as nothing.
+    if page is not None and (published or not items):
+        reference = _reference(cleaned, url, page, jsonld.get("body", ""))
+        if reference and (not items or story_share(items, reference) < 1.0):
+            items = _story(page, reference, meta.get("lang")) or items
     items = items or _flat_text(text)
     og_title, page_title = meta.pop("og_title", ""), meta.pop("page_title", "")
     headings = [i for i in items if isinstance(i, Heading) and squash(i.text)]

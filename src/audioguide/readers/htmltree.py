@@ -77,18 +77,25 @@ def body_of(tree):
     return bodies[0] if bodies else tree
 
 
-def strip_furniture(tree, by_class: bool = True) -> None:
+def strip_scripts(tree) -> None:
+    """Remove scripts, styles, form controls and other elements that are never text (in
+    place)."""
+    _drop(tree, DROP_TAGS)
+
+
+def _drop(tree, tags) -> None:
+    for element in list(tree.iter(*tags)):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def strip_furniture(tree) -> None:
     """Remove scripts, styles, navigation, headers, footers, sidebars, banners (in place).
 
     A container marked as furniture (class, id or role; or hidden) goes only if it holds less
     than 30% of the page's text: a wrapper holding most of it is the content, whatever its class.
-    `by_class=False`: only scripts, styles and the like go (the reference decides the rest).
     """
-    for element in list(tree.iter(*DROP_TAGS, *(FURNITURE_TAGS if by_class else ()))):
-        if element.getparent() is not None:
-            element.drop_tree()
-    if not by_class:
-        return
+    _drop(tree, (*DROP_TAGS, *FURNITURE_TAGS))
     total = len(tree.text_content()) or 1
     for element in list(tree.iter(*FURNITURE_CONTAINERS)):
         if element.getparent() is None:
