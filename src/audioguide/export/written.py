@@ -37,17 +37,12 @@ import re
 from collections.abc import Iterator
 
 from ..models import Article, Block, BlockKind, Section
-from ..readers.blocks import LANGUAGE_NAMES, table_blocks
+from ..readers.assemble import squash
+from ..readers.blocks import code_language, row_said, table_blocks
 
 _INLINE_ESCAPED = frozenset("\\`*[]<>|{$")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|\w+);")
 _ORDERED = re.compile(r"\d{1,9}[.)]")
-_CODE_NOTE = re.compile(r"A code example in (.+), shown in the transcript\.")
-_NAME_TO_INFO = {name: key for key, name in reversed(LANGUAGE_NAMES.items())}
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _sections(article: Article) -> Iterator[Section]:
@@ -63,15 +58,15 @@ def block_text(block: Block) -> str:
     """A block as written: code, tables and formulas keep their lines, others are one line."""
     if block.kind in (BlockKind.CODE, BlockKind.TABLE, BlockKind.MATH):
         return block.text.strip("\n")
-    return _flat(block.text)
+    return squash(block.text)
 
 
 def article_text(article: Article) -> str:
     """The title, then each section: its heading (if any), its blocks; blank lines between."""
-    parts = [_flat(article.title)]
+    parts = [squash(article.title)]
     for section in _sections(article):
         if section.title.strip():
-            parts.append(_flat(section.title))
+            parts.append(squash(section.title))
         parts.extend(block_text(block) for block in section.blocks)
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -130,7 +125,7 @@ def escape_inline(text: str, line_start: bool = True, dollars: bool = True) -> s
 
 def _heading(text: str) -> str:
     """A heading's text: escaped, with a closing "#" escaped (an ATX closing sequence)."""
-    escaped = escape_inline(_flat(text), line_start=False)
+    escaped = escape_inline(squash(text), line_start=False)
     return escaped[:-1] + "\\#" if escaped.endswith("#") else escaped
 
 
@@ -141,7 +136,7 @@ def _lang_runs(text: str, block: Block) -> list[tuple[int, int, str | None]]:
     tags: list[str | None] = [block.lang or None] * len(text)
     cursor = 0
     for phrase, tag in block.langs:
-        wanted = _flat(phrase)
+        wanted = squash(phrase)
         start = text.find(wanted, cursor) if wanted else -1
         start = text.find(wanted) if wanted and start < 0 else start
         if start < 0:
@@ -160,7 +155,7 @@ def _lang_runs(text: str, block: Block) -> list[tuple[int, int, str | None]]:
 def inline_markdown(block: Block, line_start: bool = True) -> str:
     """A block's text as one line of Markdown, its parts in another language as
     `<span lang="...">` (white space at a part's edges is left outside the span)."""
-    text = _flat(block.text)
+    text = squash(block.text)
     dollars = block.spoken is None  # a Markdown formula ("$x^2$") keeps its dollars
     runs = _lang_runs(text, block) if block.lang or block.langs else [(0, len(text), None)]
     spans = []
@@ -190,7 +185,7 @@ def _front_matter(article: Article) -> str:
     import yaml
 
     fields = {
-        "title": _flat(article.title) if len(_flat(article.title)) <= 500 else None,
+        "title": squash(article.title) if len(squash(article.title)) <= 500 else None,
         "author": article.byline, "date": article.date, "lang": article.lang,
         "description": article.description, "category": article.category,
         "image": article.image, "reading_time": article.reading_time,
@@ -204,9 +199,7 @@ def _code(block: Block) -> str:
     """A fenced code block, longer than any run of backticks in the code, with its language."""
     longest = max((len(run) for run in re.findall(r"`+", block.text)), default=0)
     fence = "`" * max(3, longest + 1)
-    named = _CODE_NOTE.fullmatch(block.spoken or "")
-    info = _NAME_TO_INFO.get(named.group(1), "") if named else ""
-    return f"{fence}{info}\n{block.text.rstrip(chr(10))}\n{fence}"
+    return f"{fence}{code_language(block.spoken or '')}\n{block.text.rstrip(chr(10))}\n{fence}"
 
 
 def _groupings(parts: list[str], width: int) -> Iterator[list[str]]:
@@ -225,9 +218,7 @@ def table_rows(block: Block) -> list[list[str]]:
         if len(row) <= len(header) or len(row) > 12:
             continue
         for cells in _groupings(row, len(header)):
-            said = "; ".join(f"{name}, {value}" if name else value
-                             for name, value in zip(header, cells, strict=True) if value)
-            if f"Row {number}: {said}" in spoken:
+            if f"Row {number}: {row_said(header, cells)}" in spoken:
                 rows[number] = cells
                 break
     return rows
@@ -264,7 +255,7 @@ def _block(block: Block, titled: bool, notes: list[str]) -> str | None:
     if kind == BlockKind.MATH:
         return f"$$\n{block.text.strip()}\n$$"
     if kind == BlockKind.FIGURE:
-        return f"![{escape_inline(_flat(block.text), line_start=False)}]()"
+        return f"![{escape_inline(squash(block.text), line_start=False)}]()"
     if kind == BlockKind.SUBHEADING and titled:
         return "#" * min(6, 2 + max(1, block.level)) + " " + _heading(block.text)
     if kind == BlockKind.QUOTE:

@@ -48,6 +48,28 @@ def code_note(language: str) -> str:
     return "A code example, shown in the transcript."
 
 
+_CODE_NOTE = re.compile(r"A code example in (.+), shown in the transcript\.")
+_NAME_TO_LANGUAGE = {name: key for key, name in reversed(LANGUAGE_NAMES.items())}
+
+
+def code_language(note: str) -> str:
+    """The language key a code_note names ("python" for "A code example in Python, ..."),
+    "" when it names none."""
+    named = _CODE_NOTE.fullmatch(note)
+    return _NAME_TO_LANGUAGE.get(named.group(1), "") if named else ""
+
+
+def row_said(header: list[str], row: list[str]) -> str:
+    """A table's body row as it is said: "Name, Alice; Age, 30" (cells past the header's last
+    column are not read); without a header, its values."""
+    if header:
+        cells = [f"{name}, {value}" if name else value
+                 for name, value in zip(header, row, strict=False) if value]
+    else:
+        cells = [value for value in row if value]
+    return "; ".join(cells)
+
+
 def table_blocks(rows: list[list[str]], has_header: bool = True) -> Block:
     """A table: plain text for the transcript, read row by row for the listener."""
     rows = [[squash(cell) for cell in row] for row in rows if any(squash(c) for c in row)]
@@ -56,14 +78,9 @@ def table_blocks(rows: list[list[str]], has_header: bool = True) -> Block:
     body = rows[1:] if header else rows
     spoken_rows = []
     for number, row in enumerate(body, 1):
-        if header:
-            # Copied rows may be ragged: cells past the header's last column are not read.
-            cells = [f"{name}, {value}" if name else value
-                     for name, value in zip(header, row, strict=False) if value]
-        else:
-            cells = [value for value in row if value]
-        if cells:
-            row_text = f"Row {number}: " + "; ".join(cells)
+        said = row_said(header, row)  # copied rows may be ragged
+        if said:
+            row_text = f"Row {number}: " + said
             spoken_rows.append(row_text if row_text.endswith((".", "!", "?")) else row_text + ".")
     intro = f"A table with {len(body)} row{'s' if len(body) != 1 else ''}"
     if header:
