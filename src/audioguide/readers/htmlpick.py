@@ -130,11 +130,10 @@ def story_share(items: list, reference: Reference) -> float:
     they have none)."""
     total = held = 0
     for item in items:
-        text = _text_of(item)
-        if text and not isinstance(item, Heading):
-            count = len(words(text))
+        if _is_text_block(item):
+            count = len(words(item.text))
             total += count
-            held += count * (reference.share(text) >= MATCH)
+            held += count * (reference.share(item.text) >= MATCH)
     return held / total if total else 1.0
 
 

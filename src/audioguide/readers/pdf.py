@@ -48,6 +48,7 @@ from .pdf_furniture import (
     body_size,
     is_leader,
     listing_kind,
+    squashed,
     without_furniture,
 )
 from .pdf_pages import Line, OutlineEntry, all_lines, metadata, open_pdf, outline
@@ -72,11 +73,7 @@ class Region:
 
 
 def _same(a: str, b: str) -> bool:
-    return _squashed(a) == _squashed(b)
-
-
-def _squashed(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+    return squashed(a) == squashed(b)
 
 
 _NUMBERING = re.compile(r"^((chapter|appendix|part|section)\s+)?([0-9]{1,3}|[a-z]|[ivxlc]{1,6})"
@@ -85,7 +82,7 @@ _NUMBERING = re.compile(r"^((chapter|appendix|part|section)\s+)?([0-9]{1,3}|[a-z
 
 def _says(line: str, title: str) -> bool:
     """Whether a line says a bookmark's title, section numbers aside ("2.1 ASN.1 syntax")."""
-    a, b = (_squashed(_NUMBERING.sub("", text.casefold().strip(), count=1))
+    a, b = (squashed(_NUMBERING.sub("", text.casefold().strip(), count=1))
             for text in (line, title))
     return bool(a) and a == b
 
@@ -435,7 +432,7 @@ def read_pdf(path: Path, source: str, keep_front_matter: bool = False) -> Book:
     if not any(_LETTER.search(line.text) for page in pages for line in page):
         raise SourceError(f"{source} has no text layer (a scan?): it needs OCR first, e.g. "
                           f"`ocrmypdf {shlex.quote(source)} text.pdf`, then build text.pdf")
-    pages = without_furniture(pages, frozenset(_squashed(entry.title) for entry in entries))
+    pages = without_furniture(pages, frozenset(squashed(entry.title) for entry in entries))
     title, pages = _title(info, pages)
     marks = _outline_marks(pages, entries, title) if entries else _size_marks(pages)
     return _book(_items(pages, marks), _meta(info, title), keep_front_matter)

@@ -81,7 +81,7 @@ def without_furniture(pages: list[list[Line]], keep: frozenset[str] = frozenset(
     size = body_size(pages)
     pitch = line_pitch(pages)
     edges = [[line for line in _edge_lines(page, pitch) if line.size <= size * 1.05
-              and _squashed(line.text) not in keep] for page in pages]
+              and squashed(line.text) not in keep] for page in pages]
     repeated = Counter(key for page in edges for key in {_key(line) for line in page})
     places = Counter(place for page in edges for place in {round(line.y / 2) for line in page})
     often = max(2, math.ceil(len(pages) * 0.2))
@@ -91,7 +91,8 @@ def without_furniture(pages: list[list[Line]], keep: frozenset[str] = frozenset(
     return [[line for line in page if id(line) not in dropped] for page in pages]
 
 
-def _squashed(text: str) -> str:
+def squashed(text: str) -> str:
+    """A line's words only, case folded: how titles and lines are compared."""
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
