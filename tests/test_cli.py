@@ -106,8 +106,40 @@ def test_cache_commands(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(tmp_path / "c"))
     info = runner.invoke(cli, ["cache", "info"])
     assert info.exit_code == 0 and "0 clips" in info.output
-    assert runner.invoke(cli, ["cache", "prune", "--max-mb", "1"]).exit_code == 0
+    assert runner.invoke(cli, ["cache", "prune", "--max-mib", "1"]).exit_code == 0
     assert "removed 0 clips" in runner.invoke(cli, ["cache", "clear"]).output
+
+
+def cache_entry(root, name: str, size: int, age: int) -> None:
+    """A file where the cache keeps an entry: info and prune go by its size and mtime."""
+    import os
+
+    path = root / "clips" / name[:2] / f"{name}.clip"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\0" * size)
+    os.utime(path, (1_000_000 + age, 1_000_000 + age))
+
+
+def test_cache_sizes_are_mib(runner, tmp_path, monkeypatch):
+    """The setting, the output and --max-mib all count MiB (1024**2 bytes), never MB."""
+    root = tmp_path / "c"
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(root))
+    config = tmp_path / "audioguide.toml"
+    config.write_text("cache_max_mb = 2048\n", encoding="utf-8")
+    cache_entry(root, "aa" * 32, 3 * 1024**2, age=0)
+    info = runner.invoke(cli, ["--config", str(config), "cache", "info"])
+    assert info.exit_code == 0, info.output
+    assert info.output.splitlines()[1] == "1 clips, 3.0 MiB (limit 2048.0 MiB)"
+    # the 3 MiB entry is the oldest; the last two hold 1,040,000 bytes: more than 1 MB (which
+    # would drop one more) and less than 1 MiB
+    for age, name in enumerate(["bb", "cc", "dd"]):
+        cache_entry(root, name * 32, 520_000, age + 1)
+    pruned = runner.invoke(cli, ["cache", "prune", "--max-mib", "1"])
+    assert pruned.output == "removed 2 clips, 3.5 MiB\n"
+    assert sorted(p.name[:2] for p in root.glob("clips/*/*.clip")) == ["cc", "dd"]
+    old_flag = runner.invoke(cli, ["cache", "prune", "--max-mb", "0"])
+    assert old_flag.output == "removed 2 clips, 1.0 MiB\n"
+    assert "--max-mb" not in runner.invoke(cli, ["cache", "prune", "--help"]).output
 
 
 def test_check_on_a_folder_that_is_not_an_episode(runner, tmp_path):

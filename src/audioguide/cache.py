@@ -33,6 +33,12 @@ MAGIC_V1 = b"AGC1"  # no word timings
 HEADER = struct.Struct("<4sIQ32s")
 JSON_LENGTH = struct.Struct("<I")
 SUFFIX = ".clip"
+MIB = 1024**2  # cache sizes are in MiB everywhere: the setting, `cache prune --max-mib`, output
+
+
+def mib(size: int) -> str:
+    """A size in bytes as the cache commands print it: "12.3 MiB"."""
+    return f"{size / MIB:.1f} MiB"
 
 
 def clip_key(identity: str, spoken: str) -> str:

@@ -480,22 +480,28 @@ def _cache(ctx: Context):
 @click.pass_obj
 def cache_info(ctx: Context):
     """Where the cache is, how many clips and how much space."""
+    from .cache import mib
+
     store, settings = _cache(ctx)
     info = store.info()
-    click.echo(f"{info.path}\n{info.entries} clips, {info.bytes / 1e6:.1f} MB "
-               f"(limit {settings.cache_max_bytes / 1e6:.0f} MB)")
+    click.echo(f"{info.path}\n{info.entries} clips, {mib(info.bytes)} "
+               f"(limit {mib(settings.cache_max_bytes)})")
 
 
 @cache.command("prune")
 @common_options
-@click.option("--max-mb", type=int, help="Keep at most this many MB (default: the setting).")
+@click.option("--max-mib", type=click.IntRange(min=0),
+              help="Keep at most this many MiB (default: the setting cache_max_mb, in MiB).")
+@click.option("--max-mb", "max_mb", type=click.IntRange(min=0), hidden=True)  # the old name
 @click.pass_obj
-def cache_prune(ctx: Context, max_mb):
+def cache_prune(ctx: Context, max_mib, max_mb):
     """Drop the least recently used clips above the size limit."""
+    from .cache import MIB, mib
+
     store, settings = _cache(ctx)
-    limit = max_mb * 1024**2 if max_mb is not None else settings.cache_max_bytes
-    removed, freed = store.prune(limit)
-    click.echo(f"removed {removed} clips, {freed / 1e6:.1f} MB")
+    size = max_mib if max_mib is not None else max_mb
+    removed, freed = store.prune(size * MIB if size is not None else settings.cache_max_bytes)
+    click.echo(f"removed {removed} clips, {mib(freed)}")
 
 
 @cache.command("clear")
@@ -503,9 +509,11 @@ def cache_prune(ctx: Context, max_mb):
 @click.pass_obj
 def cache_clear(ctx: Context):
     """Remove every clip."""
+    from .cache import mib
+
     store, _ = _cache(ctx)
     removed, freed = store.clear()
-    click.echo(f"removed {removed} clips, {freed / 1e6:.1f} MB")
+    click.echo(f"removed {removed} clips, {mib(freed)}")
 
 
 def _terminated(signum, frame) -> None:
