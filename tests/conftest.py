@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.ffmpeg import ffmpeg_exe
+from audioguide.ffmpeg.binary import ffmpeg_exe
 
 SHORT_ARTICLE = """\
 Garden Notes

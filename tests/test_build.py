@@ -207,7 +207,7 @@ def test_interrupted_build_leaves_nothing(short_article, tmp_path, monkeypatch):
 def test_intro_and_outro_keep_chapters_and_cues_exact(built, short_article, tmp_path):
     import subprocess
 
-    from audioguide.ffmpeg import ffmpeg_exe
+    from audioguide.ffmpeg.binary import ffmpeg_exe
 
     _, manifest, _ = built
     jingle = tmp_path / "jingle.wav"

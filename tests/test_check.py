@@ -17,7 +17,7 @@ from audioguide.check import (
     matched_flags,
     normalize_words,
 )
-from audioguide.ffmpeg import run_ffmpeg
+from audioguide.ffmpeg.run import run_ffmpeg
 
 faster_whisper = pytest.importorskip("faster_whisper")
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audioguide import ffmpeg
-from audioguide.audio import graph
 from audioguide.audio.encoder import Encoder
-from audioguide.audio.graph import read_summary
 from audioguide.errors import OutputError
+from audioguide.ffmpeg import binary as ffmpeg
+from audioguide.ffmpeg import graph, run
+from audioguide.ffmpeg.graph import read_summary
 from conftest import ffmpeg_loudness
 
 BUNDLED = ffmpeg.bundled_exe()
@@ -112,7 +112,7 @@ def test_a_system_ffmpeg_that_fails_the_self_test_is_passed_over(monkeypatch, tm
 
     # A new encoder graph (another limiter) is a new command to test: the binary is tested
     # again, not trusted on the verdict of the old graph.
-    from audioguide.audio import graph
+    from audioguide.ffmpeg import graph
 
     limiter = graph.limiter_filter
     monkeypatch.setattr(graph, "limiter_filter", lambda peak: limiter(peak - 0.5))
@@ -140,7 +140,7 @@ def test_audioguide_ffmpeg_always_wins(monkeypatch, tmp_path):
     assert (choice.path, choice.source, choice.version) == (str(fake), "AUDIOGUIDE_FFMPEG",
                                                             "5.1-fake")
     assert choice.note.startswith("set explicitly;") and "measured silence" in choice.note
-    assert ffmpeg.command(["-version"])[0] == str(fake)
+    assert run.command(["-version"])[0] == str(fake)
     ffmpeg.reset()
     ffmpeg.ffmpeg_choice()
     assert runs(count) == 2  # remembered
@@ -262,11 +262,11 @@ def test_run_ffmpeg_names_the_folder_of_a_full_disk(tmp_path):
         pytest.skip("no /dev/full")
     (tmp_path / "tone.mp3").symlink_to("/dev/full")
     with pytest.raises(OutputError, match=f"^{tmp_path}: the disk is full"):
-        ffmpeg.run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-f", "mp3", "-y",
+        run.run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-f", "mp3", "-y",
                            str(tmp_path / "tone.mp3")])
 
 
 def test_output_folder_names_the_parent_of_a_staging_folder(tmp_path):
-    assert ffmpeg.output_folder(tmp_path / "a.partial" / "x.mp3") == tmp_path
-    assert ffmpeg.output_folder(tmp_path / ".a.partial" / "sections" / "01.mp3") == tmp_path
-    assert ffmpeg.output_folder(tmp_path / "a" / "x.mp3") == tmp_path / "a"
+    assert run.output_folder(tmp_path / "a.partial" / "x.mp3") == tmp_path
+    assert run.output_folder(tmp_path / ".a.partial" / "sections" / "01.mp3") == tmp_path
+    assert run.output_folder(tmp_path / "a" / "x.mp3") == tmp_path / "a"

@@ -234,7 +234,7 @@ def heard(engine, text: str, whisper, folder: Path) -> list[str]:
     import numpy as np
 
     from audioguide.check import normalize_words
-    from audioguide.ffmpeg import decode_pcm
+    from audioguide.ffmpeg.run import decode_pcm
 
     clip = engine.synthesize(text)
     path = folder / "clip.wav"

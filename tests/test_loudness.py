@@ -83,3 +83,14 @@ def test_no_sample_ever_ends_above_the_ceiling(rate):
         ceiling = float(rng.uniform(0.3, 0.9))
         assert np.abs(limit_peaks(samples, rate, ceiling)).max() <= ceiling
         assert np.abs(leveler.level(samples, rate)).max() <= leveler.ceiling
+
+
+def test_the_ffmpeg_self_test_tone_is_as_loud_as_the_meter_says():
+    """ffmpeg/graph.py states the self-test tone's loudness as a figure (judging a binary needs
+    no audio code): the meter must agree with it to the hundredth."""
+    from audioguide.ffmpeg import graph
+
+    tone, lufs, peak = graph.test_tone()
+    samples = np.frombuffer(tone, dtype="<f4")
+    assert integrated_loudness(samples, graph.SELF_TEST_RATE) == pytest.approx(lufs, abs=0.01)
+    assert 20 * np.log10(np.abs(samples).max()) == pytest.approx(peak, abs=0.01)

@@ -13,7 +13,7 @@ import pytest
 from audioguide.audio.clips import ClipWords
 from audioguide.audio.timeline import build_timeline
 from audioguide.cache import ClipCache, decode_entry, encode_entry
-from audioguide.engines.words import (
+from audioguide.alignment import (
     estimate_spans,
     event_spans,
     normalize,
@@ -217,7 +217,7 @@ def test_espeak_words_in_order_inside_cues_and_moved_by_intro_and_rate(article, 
     import subprocess
 
     from audioguide.engines.espeak import EspeakEngine
-    from audioguide.ffmpeg import ffmpeg_exe
+    from audioguide.ffmpeg.binary import ffmpeg_exe
 
     if EspeakEngine.available():
         pytest.skip("espeak-ng is not installed")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import AudioguideError
-from .ffmpeg import run_ffmpeg
+from .ffmpeg.run import run_ffmpeg
 from .manifest import MANIFEST_FILE, CueRecord, Manifest, ManifestError, ManifestMissing
 
 log = logging.getLogger(__name__)

@@ -405,7 +405,7 @@ def voices(ctx: Context, as_json):
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    from .ffmpeg import ffmpeg_choice
+    from .ffmpeg.binary import ffmpeg_choice
 
     click.echo(format_voices(rows))
     click.echo(f"\naudio: {ffmpeg_choice().describe()}")

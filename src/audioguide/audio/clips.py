@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import ffmpeg
 from ..errors import FFmpegError, OutputError
+from ..ffmpeg.binary import ffmpeg_exe
+from ..ffmpeg.run import decode_pcm
 from ..models import Clip
 from .dsp import Leveler
 
@@ -40,7 +41,7 @@ def pydub_segment_class():
         warnings.simplefilter("ignore", RuntimeWarning)
         from pydub import AudioSegment
 
-    AudioSegment.converter = ffmpeg.ffmpeg_exe()
+    AudioSegment.converter = ffmpeg_exe()
     return AudioSegment
 
 
@@ -97,7 +98,7 @@ def clip_words(clip: Clip, prepared: PreparedClip, spoken: str) -> ClipWords:
     """Where the spoken words lie in the prepared clip: the engine's timings moved with the
     trim (a word in the cut silence is kept at the edge), or shares of the clip when the
     engine gave none (or gave them for other words)."""
-    from ..engines.words import estimate_spans
+    from ..alignment import estimate_spans
 
     length = len(prepared.samples)  # type: ignore[arg-type]
     words = clip.words
@@ -115,7 +116,7 @@ def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):
     except OSError as exc:
         raise OutputError(f"{path}: cannot read the jingle ({exc.strerror})") from exc
     try:
-        pcm = ffmpeg.decode_pcm(data, rate)
+        pcm = decode_pcm(data, rate)
     except FFmpegError as exc:
         raise FFmpegError(f"{path}: not an audio file ffmpeg can read ({exc})") from exc
     segment = to_segment(Clip(pcm=pcm, rate=rate))

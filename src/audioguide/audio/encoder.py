@@ -1,8 +1,8 @@
 """The encoder: one ffmpeg process, fed float samples on stdin by a writer thread, that
 limits true peaks, resamples to 44.1 kHz, measures loudness (ebur128) and encodes (MP3 or
 AAC). The episode is never held in memory: the queue to ffmpeg holds seconds of audio.
-The command and the reading of its summary are in audio/graph.py (ffmpeg.py self-tests a
-binary with the same command)."""
+The command and the reading of its summary are in ffmpeg/graph.py (ffmpeg/binary.py
+self-tests a binary with the same command)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ import threading
 from pathlib import Path
 from typing import IO, NoReturn
 
-from .. import ffmpeg
 from ..errors import FFmpegError
-from .graph import (
+from ..ffmpeg.binary import ffmpeg_choice, ffmpeg_exe
+from ..ffmpeg.graph import (
     OUTPUT_RATE,
     disk_full,
     encoder_args,
     encoder_arguments,
+    last_line,
     limiter_filter,
     output_failure,
     read_summary,
 )
+from ..ffmpeg.run import disk_full_error
 
 __all__ = ["OUTPUT_RATE", "Encoder", "encoder_args", "encoder_command", "limiter_filter",
            "read_summary"]
@@ -41,7 +43,7 @@ HEARD_PEAK = 10 ** (-50 / 20)  # a sample above -50 dBFS: speech (or music) was 
 def encoder_command(path: Path, rate: int, fmt: str, bitrate: str,
                     true_peak_db: float) -> list[str]:
     """The chosen ffmpeg with graph.encoder_arguments: reads stdin, encodes and measures."""
-    return [ffmpeg.ffmpeg_exe(), *encoder_arguments(path, rate, fmt, bitrate, true_peak_db)]
+    return [ffmpeg_exe(), *encoder_arguments(path, rate, fmt, bitrate, true_peak_db)]
 
 
 def widen_pipe(pipe: IO[bytes]) -> None:
@@ -133,9 +135,9 @@ class Encoder:
             # Ctrl-C reached ffmpeg (same process group) before it reached us: an interruption.
             raise KeyboardInterrupt
         if disk_full(text):
-            raise ffmpeg.disk_full_error(self.path)
+            raise disk_full_error(self.path)
         failure = output_failure(text)
-        raise FFmpegError(f"ffmpeg failed: {failure or ffmpeg.last_line(text.encode())}")
+        raise FFmpegError(f"ffmpeg failed: {failure or last_line(text.encode())}")
 
     def _stop_writer(self) -> None:
         if self._writer.is_alive():
@@ -168,4 +170,4 @@ class Encoder:
 
 def _who() -> str:
     """"ffmpeg 5.1.9-0+deb12u1": the chosen binary, to name in a reason."""
-    return f"ffmpeg {ffmpeg.ffmpeg_choice().version}"
+    return f"ffmpeg {ffmpeg_choice().version}"

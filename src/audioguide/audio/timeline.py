@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..engines.words import shown_spans
+from ..alignment import shown_spans
 from ..models import Chapter, Cue, Timeline, Utterance, Word
 from .clips import ClipWords
 
@@ -21,7 +21,7 @@ def pause_samples(pause_ms: int, rate: int, tempo: float = 1.0) -> int:
 def cue_words(utterance: Utterance, words: ClipWords, start: int, rate: int,
               speak: Callable[[str], str] | None) -> tuple[Word, ...]:
     """The shown words of an utterance with their times: the spans of the spoken words they
-    became (engines.words.shown_spans), placed where its clip starts (`start`, in samples)."""
+    became (alignment.shown_spans), placed where its clip starts (`start`, in samples)."""
     spans = shown_spans(utterance.shown, utterance.spoken, words.spans, speak)
     return tuple(Word(text, samples_to_ms(start + a, rate), samples_to_ms(start + b, rate))
                  for text, (a, b) in zip(utterance.shown.split(), spans, strict=True))

@@ -251,7 +251,7 @@ class GTTSEngine(Engine):
 
     def _decode(self, mp3: bytes, text: str) -> bytes:
         """16-bit mono PCM at SAMPLE_RATE, sped up by --rate; EngineError for bad audio."""
-        from ..ffmpeg import decode_pcm
+        from ..ffmpeg.run import decode_pcm
 
         try:
             pcm = decode_pcm(mp3, SAMPLE_RATE, self.settings.rate)

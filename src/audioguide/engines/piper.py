@@ -17,7 +17,7 @@ from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 from .ipa import check_lexicon, unknown_symbol
-from .words import phoneme_spans
+from ..alignment import phoneme_spans
 
 DEFAULT_VOICE = "en_US-joe-medium"
 RATE_EXPONENT = 1.45

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import write_bytes, write_json
-from ..ffmpeg import run_ffmpeg
+from ..ffmpeg.run import run_ffmpeg
 from ..manifest import Manifest
 from ..models import Article, AudioFormat
 from ..settings import Settings

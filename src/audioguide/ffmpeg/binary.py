@@ -1,8 +1,9 @@
-"""Finding ffmpeg and running it. Nothing here needs ffprobe.
+"""Which ffmpeg to run: found, self-tested, and the verdict remembered. Nothing here needs
+ffprobe; running it is ffmpeg/run.py.
 
 Which ffmpeg (ffmpeg_choice): AUDIOGUIDE_FFMPEG when set (always used), else `ffmpeg` on the
 PATH if it passes a self-test, else the binary bundled with imageio-ffmpeg. The self-test runs
-the encoder's own command (audio/graph.py: limiter, asplit, ebur128 beside the MP3 encoder) on
+the encoder's own command (ffmpeg/graph.py: limiter, asplit, ebur128 beside the MP3 encoder) on
 two seconds of a 1 kHz tone and checks the loudness and true peak it reports against the tone's.
 Its verdict is remembered per binary (path, mtime, size) and encoder graph in
 ffmpeg-verdicts.json in the cache folder, so each binary is tested once for each graph.
@@ -22,11 +23,11 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FFmpegError, OutputError
+from ..errors import FFmpegError
+from . import graph
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ VERDICTS_FILE = "ffmpeg-verdicts.json"
 VERDICTS_KEPT = 16  # binaries remembered (the most recently tested)
 VERSION_TIMEOUT_S = 20
 SELF_TEST_TIMEOUT_S = 30
-DISK_FULL = "No space left on device"
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def binary_verdict(exe: str) -> Verdict:
 
 
 def self_test(exe: str) -> Verdict:
-    """Run `exe` -version, then the encoder's command (audio/graph.py) on a test tone."""
+    """Run `exe` -version, then the encoder's command (ffmpeg/graph.py) on a test tone."""
     version = read_version(exe)
     if version is None:
         return Verdict(False, "unknown", f"{exe} -version did not answer as ffmpeg does")
@@ -148,7 +148,6 @@ def _encode_tone(exe: str) -> tuple[bool, str]:
     what it found)."""
     import tempfile
 
-    from .audio import graph
 
     tone, expected_lufs, expected_peak = graph.test_tone()
     with tempfile.TemporaryDirectory(prefix="audioguide-ffmpeg-test-") as folder:
@@ -161,7 +160,7 @@ def _encode_tone(exe: str) -> tuple[bool, str]:
             return False, f"the encoder's command could not run ({exc})"
         stderr = done.stderr.decode("utf-8", "replace")
         if done.returncode != 0 or graph.output_failure(stderr):
-            return False, f"the encoder's command failed: {last_line(done.stderr)}"
+            return False, f"the encoder's command failed: {graph.last_line(done.stderr)}"
         if not path.is_file() or path.stat().st_size == 0:
             return False, "the encoder's command wrote no audio file"
     return graph.judge_tone(stderr, expected_lufs, expected_peak)
@@ -191,10 +190,9 @@ def _binary_key(exe: str) -> str | None:
 
 
 def _graph_id() -> str:
-    """A short hash of the command the self-test runs (audio/graph.py's encoder arguments)."""
+    """A short hash of the command the self-test runs (ffmpeg/graph.py's encoder arguments)."""
     import hashlib
 
-    from .audio import graph
 
     args = graph.encoder_arguments(Path("tone.mp3"), graph.SELF_TEST_RATE, "mp3", "64k", -1.0)
     return hashlib.sha256(" ".join(args).encode()).hexdigest()[:12]
@@ -231,76 +229,3 @@ def _save_verdicts(verdicts: dict) -> None:
         log.debug("cannot remember the ffmpeg verdict in %s: %s", path, exc)
         with contextlib.suppress(OSError):
             temporary.unlink()
-
-
-# -- running ffmpeg --------------------------------------------------------------------------
-
-
-def last_line(stderr: bytes) -> str:
-    """The last non-blank line of ffmpeg's stderr: its error message."""
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
-    lines = [line for line in lines if line]
-    return lines[-1] if lines else "no message"
-
-
-def output_folder(path: Path | str) -> Path:
-    """The folder to name for an output file: its own, or the parent of the build's staging
-    folder (a name ending with .partial) that holds it, directly or in a subfolder (sections/)."""
-    folder = Path(path).parent
-    for staging in (folder, folder.parent):
-        if staging.name.endswith(".partial"):
-            return staging.parent
-    return folder
-
-
-def disk_full_error(path: Path | str) -> OutputError:
-    return OutputError(f"{output_folder(path)}: the disk is full; free some space or choose "
-                       "another output folder")
-
-
-def command(args: Sequence[str], exe: str | None = None) -> list[str]:
-    """The full ffmpeg command line: quiet (errors only) and never reading stdin."""
-    return [exe or ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
-
-
-def run_ffmpeg(args: Sequence[str], input: bytes | None = None) -> bytes:
-    """Run ffmpeg with an argument list (never a shell); return its stdout.
-
-    A full disk is an OutputError naming the folder of the output (the last argument)."""
-    cmd = command(args)
-    if input is not None:
-        cmd.remove("-nostdin")
-    log.debug("ffmpeg: %s", subprocess.list2cmdline(cmd))
-    try:
-        done = subprocess.run(cmd, input=input, capture_output=True, check=False)
-    except OSError as exc:
-        raise FFmpegError(f"cannot run ffmpeg ({cmd[0]}): {exc}") from exc
-    if DISK_FULL.encode() in done.stderr and args and not args[-1].startswith(("pipe:", "-")):
-        raise disk_full_error(args[-1])
-    if done.returncode != 0:
-        raise FFmpegError(f"ffmpeg failed: {last_line(done.stderr)}")
-    return done.stdout
-
-
-def decode_pcm(data: bytes, rate: int, tempo: float = 1.0) -> bytes:
-    """Any audio file's bytes -> 16-bit mono PCM at `rate` (atempo keeps the pitch)."""
-    filters = atempo_chain(tempo)
-    args = ["-i", "pipe:0"]
-    if filters:
-        args += ["-af", filters]
-    return run_ffmpeg([*args, "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"], input=data)
-
-
-def atempo_chain(tempo: float) -> str:
-    """ffmpeg atempo filters for a speed factor (each stage limited to 0.5..2.0)."""
-    if abs(tempo - 1.0) < 1e-6:
-        return ""
-    stages = []
-    while tempo > 2.0:
-        stages.append(2.0)
-        tempo /= 2.0
-    while tempo < 0.5:
-        stages.append(0.5)
-        tempo /= 0.5
-    stages.append(tempo)
-    return ",".join(f"atempo={s:.6g}" for s in stages)

@@ -1,7 +1,7 @@
 """The encoder's ffmpeg command and what it prints: the filter graph (limiter, asplit into the
 encoder and an ebur128 meter), the loudness summary, the errors that ffmpeg exits 0 after, and
-the self-test tone. It imports nothing of audioguide: ffmpeg.py judges a binary with it, and
-audio/encoder.py runs it.
+the self-test tone. It imports nothing of audioguide: ffmpeg/binary.py judges a binary with
+it, and audio/encoder.py runs it.
 
 The measurement is read from the LAST ebur128 summary on stderr: ffmpeg 5.1 builds the graph
 once to probe the outputs and prints an empty summary for it (I: -70.0 LUFS, Peak: -inf)
@@ -27,6 +27,9 @@ _FAILED = re.compile(r"^.*(?:Error writing trailer|Error closing file|Conversion
 SELF_TEST_RATE = 22050
 SELF_TEST_SECONDS = 2.0
 SELF_TEST_AMPLITUDE = 0.1  # a 1 kHz sine peaking at -20 dBFS: about -23 LUFS
+# The tone's integrated loudness by audio/loudness.py's BS.1770 meter (tests/test_loudness.py
+# measures it again): a figure here, so that judging a binary needs no audio code.
+SELF_TEST_LUFS = -23.06
 SELF_TEST_TOLERANCE = 1.0  # LU for the loudness, dB for the true peak
 
 
@@ -118,15 +121,13 @@ def output_failure(stderr: str) -> str | None:
 
 def test_tone() -> tuple[bytes, float, float]:
     """The self-test's input: float32 samples of a 1 kHz sine at SELF_TEST_RATE, and its
-    integrated loudness (the own BS.1770 meter) and true peak."""
+    integrated loudness (SELF_TEST_LUFS) and true peak."""
     import numpy as np
-
-    from .loudness import integrated_loudness
 
     rate = SELF_TEST_RATE
     t = np.arange(int(SELF_TEST_SECONDS * rate)) / rate
     tone = (SELF_TEST_AMPLITUDE * np.sin(2 * np.pi * 1000 * t)).astype("<f4")
-    return tone.tobytes(), integrated_loudness(tone, rate), 20 * math.log10(SELF_TEST_AMPLITUDE)
+    return tone.tobytes(), SELF_TEST_LUFS, 20 * math.log10(SELF_TEST_AMPLITUDE)
 
 
 def judge_tone(stderr: str, expected_lufs: float, expected_peak: float) -> tuple[bool, str]:
@@ -141,3 +142,10 @@ def judge_tone(stderr: str, expected_lufs: float, expected_peak: float) -> tuple
             or abs(peak - expected_peak) > SELF_TEST_TOLERANCE):
         return False, f"self-test: the encoder's ebur128 measured {found}"
     return True, f"self-test passed: the encoder's ebur128 measured {found}"
+
+
+def last_line(stderr: bytes) -> str:
+    """The last non-blank line of ffmpeg's stderr: its error message."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    return lines[-1] if lines else "no message"
