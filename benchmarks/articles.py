@@ -53,7 +53,7 @@ def _pages(bench: Path, held_out: bool) -> dict[str, tuple[str, str]]:
 def audioguide_text(html: str, url: str) -> str:
     """What `audioguide sections PAGE --text` prints, without the title line."""
     from audioguide.errors import SourceError
-    from audioguide.export.written import article_text
+    from audioguide.written import article_text
     from audioguide.readers import read_text
 
     try:

@@ -80,3 +80,54 @@ def test_only_the_manifest_module_names_episode_json():
     readers = [p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
                if "episode.json" in p.read_text(encoding="utf-8")]
     assert readers == ["manifest.py"], readers
+
+
+def _unit(module: str) -> str:
+    """The package or top-level module of src/audioguide that `module` belongs to."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "__init__.py"
+    return parts[1] + ("/" if (SRC / parts[1]).is_dir() else ".py")
+
+
+def unit_graph() -> dict[str, set[str]]:
+    """package or top-level module -> those it imports (lazy imports included)."""
+    graph: dict[str, set[str]] = {}
+    for module, targets in import_graph().items():
+        unit = _unit(module)
+        graph.setdefault(unit, set()).update(_unit(t) for t in targets)
+        graph[unit].discard(unit)
+    return graph
+
+
+def readme_layers() -> list[str]:
+    """The units in the order README's layer picture lists them, top to bottom."""
+    text = (SRC.parents[1] / "README.md").read_text(encoding="utf-8")
+    block = text.split("## The code, for the next engineer", 1)[1].split("```", 2)[1]
+    units = []
+    for line in block.splitlines():
+        for word in line.split():
+            if not word.endswith((".py", "/")):
+                break
+            units.append(word)
+    return units
+
+
+def test_packages_import_only_what_lies_below_them_in_the_readme():
+    """No two packages (or top-level modules) import each other, lazily or not: README's
+    picture is an order in which every import points down (or right, within a line)."""
+    graph, order = unit_graph(), readme_layers()
+    assert sorted(order) == sorted(graph), (
+        f"README's picture lists {sorted(set(order) ^ set(graph))} wrongly (missing or extra)")
+    place = {unit: n for n, unit in enumerate(order)}
+    upward = sorted(f"{unit} imports {target}" for unit, targets in graph.items()
+                    for target in targets if place[target] < place[unit])
+    assert not upward, upward
+
+
+def test_the_layer_check_catches_a_package_circle():
+    """The check above fails on a circle between packages even when each module is acyclic."""
+    graph = {"audio/": {"engines/"}, "engines/": {"audio/"}}
+    order = ["audio/", "engines/"]
+    place = {unit: n for n, unit in enumerate(order)}
+    assert [u for u, ts in graph.items() for t in ts if place[t] < place[u]] == ["engines/"]

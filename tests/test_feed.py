@@ -12,8 +12,8 @@ from lxml import etree
 from PIL import Image
 
 from audioguide.errors import SettingsError, SourceError
-from audioguide.publish import feed as feed_module
-from audioguide.publish.feed import podcast_guid, write_feed
+from audioguide.series import feed as feed_module
+from audioguide.series.feed import podcast_guid, write_feed
 from audioguide.settings import FeedSettings
 from test_publish_support import TRICKY_TITLE, assert_golden, make_episode, make_series
 

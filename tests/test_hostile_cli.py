@@ -349,7 +349,7 @@ def test_an_unexpected_exception_is_still_one_line(tmp_path, monkeypatch):
 
 
 def test_more_than_255_chapters_fit_in_the_id3_tags(tmp_path):
-    from audioguide.export.tags import EpisodeTags, write_mp3_tags
+    from audioguide.episode.tags import EpisodeTags, write_mp3_tags
     from audioguide.ffmpeg.run import run_ffmpeg
     from audioguide.models import Chapter
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from lxml import etree
 
-from audioguide.export.transcripts import json_document, to_srt, to_text, to_vtt
+from audioguide.episode.transcripts import json_document, to_srt, to_text, to_vtt
 from audioguide.manifest import CueRecord, Manifest
 from audioguide.models import (
     Article,
@@ -137,7 +137,7 @@ def test_srt_and_text_stay_plain_and_json_carries_the_spans():
 
 
 def test_the_page_keeps_lang_on_the_span():
-    from audioguide.publish.page import transcript_html
+    from audioguide.episode.page import transcript_html
 
     chapters = [Chapter("Opening", 0, 1000)]
     timed = transcript_html(chapters, [_cue()])
@@ -151,7 +151,7 @@ def test_the_page_keeps_lang_on_the_span():
 
 @pytest.mark.parametrize("words", [True, False])
 def test_the_epub_keeps_lang_and_xml_lang(words):
-    from audioguide.export.epub import XHTML, sentence_element
+    from audioguide.episode.epub import XHTML, sentence_element
 
     parent = etree.Element(f"{{{XHTML}}}p")
     sentence_element(parent, 0, _cue(words))

@@ -8,14 +8,14 @@ import hashlib
 import pytest
 from lxml import html as lxml_html
 
-from audioguide.manifest import Manifest
-from audioguide.publish.page import (
+from audioguide.episode.page import (
     episode_page_html,
     html_lang,
     local_href,
     transcript_html,
     write_episode_page,
 )
+from audioguide.manifest import Manifest
 from test_publish_support import TRICKY_TITLE, assert_golden, manifest_for
 
 
@@ -145,7 +145,7 @@ def test_rtl_page_and_bidi_controls(manifest):
 def test_page_chapters_agree_with_chapters_json(manifest):
     import json
 
-    from audioguide.publish.chapters import chapters_json
+    from audioguide.episode.chapters import chapters_json
 
     tree = lxml_html.fromstring(episode_page_html(Manifest.from_json(manifest)))
     document = json.loads(chapters_json(manifest["chapters"], manifest["title"]))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from audioguide.episode.page import write_episode_page
 from audioguide.manifest import Manifest
-from audioguide.publish.feed import write_feed
-from audioguide.publish.page import write_episode_page
+from audioguide.series.feed import write_feed
 from audioguide.settings import FeedSettings
 from test_publish_support import make_series
 

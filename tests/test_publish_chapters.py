@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from audioguide.episode.chapters import chapters_json, write_chapters_json
 from audioguide.models import Chapter
-from audioguide.publish.chapters import chapters_json, write_chapters_json
 from test_publish_support import TRICKY_TITLE, assert_golden, manifest_for
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from audioguide.publish.cover import make_cover
+from audioguide.episode.cover import make_cover
 
 
 @pytest.mark.parametrize(

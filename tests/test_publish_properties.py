@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from audioguide.episode.markup import clean_title
+from audioguide.episode.page import episode_page_html
 from audioguide.manifest import Manifest, SeriesEpisode
-from audioguide.publish.feed import feed_xml
-from audioguide.publish.markup import clean_title
-from audioguide.publish.page import episode_page_html
+from audioguide.series.feed import feed_xml
 from audioguide.settings import FeedSettings
 from test_publish_support import manifest_for
 

@@ -8,7 +8,7 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from audioguide.publish.chapters import write_chapters_json
+from audioguide.episode.chapters import write_chapters_json
 from conftest import check_golden
 
 DURATION_MS = 6000

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from audioguide.cli import cli
-from audioguide.export.transcripts import skipped_text, to_text
+from audioguide.episode.transcripts import skipped_text, to_text
 from audioguide.models import Chapter, Cue, CueKind
 from audioguide.readers import read_source
 from audioguide.readers.roles import chapter_skips
@@ -121,8 +121,8 @@ def test_transcript_lists_what_a_section_skipped():
 
 
 def test_page_lists_skips_escaped_and_hides_hidden_text():
+    from audioguide.episode.page import skipped_html
     from audioguide.models import Skipped
-    from audioguide.publish.page import skipped_html
     from audioguide.readers.roles import listing
 
     items = (Skipped("aside", 'Use <b>bold</b> & "quotes"', 4),

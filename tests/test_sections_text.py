@@ -1,4 +1,4 @@
-"""`audioguide sections --text/--markdown`: the article as it will be read (export/written.py).
+"""`audioguide sections --text/--markdown`: the article as it will be read (written.py).
 
 Golden files: each input in tests/data/written/ has `<input>.text.golden` and
 `<input>.md.golden` beside it. To regenerate after an intended change:
@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audioguide.cli import cli
-from audioguide.export.written import _lang_runs, article_markdown, article_text, escape_inline
 from audioguide.models import Article, Block, BlockKind, Section
 from audioguide.readers import read_source, read_text
 from audioguide.readers.assemble import heading_text, squash
@@ -29,6 +28,7 @@ from audioguide.readers.htmltree import same_lang
 from audioguide.readers.markdown import HEADING_ID
 from audioguide.settings import Settings
 from audioguide.speech import plan
+from audioguide.written import _lang_runs, article_markdown, article_text, escape_inline
 from conftest import check_golden
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -41,7 +41,7 @@ ROUND_TRIP = [*(WRITTEN / name for name in INPUTS), DATA / "chair.html",
                   "footnotes.html", "footnotes.md", "footnotes.txt", "figure.html", "figure.md",
                   "math.html", "math.md", "quote.md", "blockquote.html", "endnotes.txt",
                   "hidden.html", "clutter.html", "abbr.html"))]
-# What Markdown cannot say reads back as a paragraph (see export/written.py).
+# What Markdown cannot say reads back as a paragraph (see written.py).
 AS_PARAGRAPH = {BlockKind.LEADIN, BlockKind.ASIDE, BlockKind.QUESTION}
 
 
@@ -276,7 +276,7 @@ def articles(draw) -> Article:
                                            if b.kind == BlockKind.SUBHEADING else b
                                            for b in s.blocks)) for s in sections]
     last = sections[-1]
-    if not last.blocks:  # (an empty last section after notes: see export/written.py)
+    if not last.blocks:  # (an empty last section after notes: see written.py)
         sections[-1] = Section(last.title, (Block(BlockKind.PARAGRAPH, "The end."),
                                             *last.blocks))
     return Article(draw(title), tuple(sections), byline=draw(text), lang=draw(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audioguide.audio import build_timeline
-from audioguide.export import transcripts
+from audioguide.episode import transcripts
 from audioguide.models import Utterance
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
@@ -53,7 +53,7 @@ def test_txt(timeline):
 
 
 def test_json(timeline, tmp_path):
-    # what a build writes (export/write.py): streamed to the file, the golden text byte for byte
+    # what a build writes (episode/steps.py): streamed to the file, the golden text byte for byte
     from audioguide.atomic import write_json
 
     write_json(tmp_path / "t.json", transcripts.json_document(timeline.cues), newline=True)

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.audio.clips import ClipWords
-from audioguide.audio.timeline import build_timeline
-from audioguide.cache import ClipCache, decode_entry, encode_entry
 from audioguide.alignment import (
     estimate_spans,
     event_spans,
@@ -20,6 +17,9 @@ from audioguide.alignment import (
     phoneme_spans,
     shown_spans,
 )
+from audioguide.audio.clips import ClipWords
+from audioguide.audio.timeline import build_timeline
+from audioguide.cache import ClipCache, decode_entry, encode_entry
 from audioguide.manifest import Manifest
 from audioguide.models import Clip, CueKind, Utterance
 from audioguide.pipeline import build_episodes
@@ -249,7 +249,7 @@ def test_gtts_words_are_estimates_and_marked(article, tmp_path, fake_google, qui
 
 
 def test_vtt_has_word_timestamps_after_the_cue_start():
-    from audioguide.export.transcripts import to_vtt
+    from audioguide.episode.transcripts import to_vtt
 
     utterances = [Utterance("A <b> & c long words here that wrap onto a second line of text.",
                             "A b and c long words here that wrap onto a second line of text.",

@@ -367,7 +367,7 @@ def sections(ctx: Context, source, as_json, as_text, as_markdown, skip, keep):
     settings = ctx.settings(skip=tuple(skip) or None, keep=tuple(keep) or None)
     article = read_source(source, settings)
     if as_text or as_markdown:
-        from .export.written import article_markdown, article_text
+        from .written import article_markdown, article_text
 
         click.echo(article_markdown(article) if as_markdown else article_text(article), nl=False)
         return
@@ -429,7 +429,7 @@ def feed(ctx: Context, folder, base_url, title, author, description, image, cate
     """Write FOLDER/feed.xml and FOLDER/index.html for the episodes built in FOLDER."""
     from dataclasses import replace
 
-    from .publish.feed import write_feed
+    from .series.feed import write_feed
 
     settings = ctx.settings()
     given = {"base_url": base_url, "title": title, "author": author,

@@ -4,7 +4,7 @@ read -> plan speech -> synthesize (cached by content) -> assemble and encode (st
 
 Builder.build reads as that list: plan the utterances, skip an episode whose fingerprint is
 unchanged, then in a staging folder (see outdir) synthesize and encode (_encode_episode), lay out
-the timeline, record the Manifest and run the output steps (export.steps), and swap the staging
+the timeline, record the Manifest and run the output steps (episode.steps), and swap the staging
 folder in. An interrupted build leaves the previous complete episode or none, and the clip cache
 lets the next run resume.
 """
@@ -36,7 +36,7 @@ from .audio import (
 )
 from .audio.clips import ClipWords, clip_words, resample_clip
 from .cache import ClipCache, clip_key
-from .export.steps import Outputs, write_outputs
+from .episode.steps import Outputs, write_outputs
 from .manifest import (
     BuildSettings,
     BuildStats,

@@ -298,7 +298,7 @@ def remove_episode(output_dir: Path, slug: str) -> None:
 def publish_feed(output_dir: Path, settings: Settings, state: State, changed: bool) -> bool:
     """Rewrite feed.xml and the series page (atomically) when an episode or the feed settings
     changed, or the feed is missing; True when written."""
-    from ..publish.feed import write_feed
+    from ..series.feed import write_feed
 
     digest = sha(json.dumps(asdict(settings.feed), sort_keys=True, default=str))
     if not changed and state.feed == digest and (output_dir / "feed.xml").is_file():

@@ -123,7 +123,7 @@ def transcripts_step(manifest: Manifest, out: Outputs) -> None:
 
 def chapters_step(manifest: Manifest, out: Outputs) -> None:
     """Podcasting 2.0 JSON chapters, to the millisecond of the ID3 chapters."""
-    from ..publish.chapters import chapters_json
+    from .chapters import chapters_json
 
     manifest.files.chapters = f"{manifest.slug}.chapters.json"
     write_bytes(out.folder / manifest.files.chapters,
@@ -145,7 +145,7 @@ def epub_step(manifest: Manifest, out: Outputs) -> None:
 def page_step(manifest: Manifest, out: Outputs) -> None:
     """The read-along player page (last: it links every other file)."""
     try:
-        from ..publish.page import write_episode_page
+        from .page import write_episode_page
     except ImportError:
         manifest.files.page = None
         return

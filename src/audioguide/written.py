@@ -36,9 +36,9 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from ..models import Article, Block, BlockKind, Section
-from ..readers.assemble import squash
-from ..readers.blocks import code_language, row_said, table_blocks
+from .models import Article, Block, BlockKind, Section
+from .readers.assemble import squash
+from .readers.blocks import code_language, row_said, table_blocks
 
 _INLINE_ESCAPED = frozenset("\\`*[]<>|{$")
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|\w+);")

@@ -86,7 +86,7 @@ def cover_art(article: Article, settings: Settings, folder: Path,
         (folder / name).write_bytes(data)
         return CoverArt(data, mime, name)
     try:
-        from ..publish.cover import make_cover
+        from .cover import make_cover
 
         path = Path(make_cover(article.title, folder / "cover.png", subtitle=article.byline))
         return CoverArt(path.read_bytes(), "image/png", path.name)

@@ -1,4 +1,4 @@
-"""The accessible read-along player page for an episode, and the series page.
+"""The accessible read-along player page for an episode (the series page reuses its parts).
 
 Plain HTML with the CSS and JavaScript inline and allowed by hash in a Content-Security-Policy,
 so that the page works offline, from file:// and from any static host, and runs nothing else.
@@ -19,10 +19,10 @@ from string import Template
 from urllib.parse import quote
 
 from ..atomic import write_parts
-from ..export.transcripts import lang_segments, skipped_line, skipped_name, word_langs
-from ..manifest import CueRecord, Manifest, SeriesEpisode
+from ..manifest import CueRecord, Manifest
 from ..models import Chapter, CueKind
 from .markup import clean_text, clean_title
+from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
 
 RTL_LANGUAGES = frozenset(
     ["ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]
@@ -39,8 +39,10 @@ DOWNLOADS = (
 
 
 @cache
-def _asset(folder: str, name: str) -> str:
-    return resources.files(__package__).joinpath(folder).joinpath(name).read_text(encoding="utf-8")
+def asset(folder: str, name: str, package: str | None = __package__) -> str:
+    """A template or player file shipped in `package` (this one by default)."""
+    return resources.files(package or __package__).joinpath(folder).joinpath(name).read_text(
+        encoding="utf-8")
 
 
 def _hash(source: str) -> str:
@@ -272,7 +274,7 @@ def episode_page_html(manifest: Manifest) -> str:
 
 def episode_page_parts(manifest: Manifest) -> Iterator[str]:
     """episode_page_html in pieces: the transcript a chapter at a time."""
-    style, script = _asset("static", "player.css"), _asset("static", "player.js")
+    style, script = asset("static", "player.css"), asset("static", "player.js")
     lang, direction = html_lang(manifest.lang)
     files, chapters = manifest.files, manifest.chapters
     title = clean_title(manifest.title) or "Untitled"
@@ -295,7 +297,7 @@ def episode_page_parts(manifest: Manifest) -> Iterator[str]:
         "downloads": downloads_html(manifest),
         "credit": f'<p class="credit">{escape(credit)}</p>\n' if credit else "",
     }
-    before, after = _asset("templates", "episode.html").split("$transcript")
+    before, after = asset("templates", "episode.html").split("$transcript")
     yield Template(before).substitute(fields)
     yield from transcript_parts(chapters, manifest.cues)
     yield Template(after).substitute(fields)
@@ -306,57 +308,3 @@ def write_episode_page(episode_dir: Path, manifest: Manifest) -> Path:
     page = manifest.files.page or "index.html"
     name = page if local_href(page) and "/" not in page else "index.html"
     return write_parts(Path(episode_dir) / name, episode_page_parts(manifest))
-
-
-def series_page_html(
-    title: str,
-    description: str,
-    lang: str,
-    feed_url: str,
-    episodes: Sequence[SeriesEpisode],
-    cover: str | None = None,
-) -> str:
-    """The series page: every episode (newest first, as given) linking to its player page."""
-    style = _asset("static", "player.css")
-    tag, direction = html_lang(lang)
-    rows = []
-    for episode in episodes:
-        manifest, slug = episode.manifest, episode.slug
-        page = manifest.files.page or "index.html"
-        href = local_href(f"{slug}/{page}")
-        audio = local_href(f"{slug}/{manifest.files.audio}")
-        episode_lang, _ = html_lang(manifest.lang)
-        lang_attr = f' lang="{episode_lang}"' if episode_lang != tag else ""
-        meta = [clean_title(manifest.byline), episode.published.date().isoformat()]
-        meta.append(clock(manifest.duration_ms))
-        line = " · ".join(escape(part) for part in meta if part)
-        about = clean_title(manifest.description)
-        name = escape(clean_title(manifest.title) or slug)
-        rows.append(
-            "<li>\n"
-            f'<h2{lang_attr}><a href="{href}">{name}</a></h2>\n'
-            f'<p class="meta">{line}</p>\n'
-            + (f"<p{lang_attr}>{escape(about)}</p>\n" if about else "")
-            + (
-                f'<p><a href="{audio}" download>Download the audio'
-                f'<span class="visually-hidden"> of {name}</span></a></p>\n'
-                if audio
-                else ""
-            )
-            + "</li>\n"
-        )
-    cover_href = local_href(cover) if cover else None
-    fields = {
-        "lang": tag,
-        "dir": direction,
-        "csp": escape(content_security_policy(style), quote=False),
-        "title": escape(clean_title(title)),
-        "style": style,
-        "cover": f'<img class="cover" src="{cover_href}" alt="" width="160" height="160">\n'
-        if cover_href
-        else "",
-        "description": f"<p>{escape(clean_title(description))}</p>\n" if description else "",
-        "feed_url": escape(clean_text(feed_url)),
-        "episodes": "".join(rows),
-    }
-    return Template(_asset("templates", "series.html")).substitute(fields)

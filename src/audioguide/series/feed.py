@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..atomic import write_bytes
+from ..episode.chapters import MIME_TYPE as CHAPTERS_TYPE
+from ..episode.cover import make_cover
+from ..episode.markup import clean_text, clean_title
 from ..errors import OutputError, SettingsError, SourceError
 from ..manifest import SeriesEpisode, parse_time, read_series
 from ..settings import FeedSettings
-from .chapters import MIME_TYPE as CHAPTERS_TYPE
-from .cover import make_cover
-from .markup import clean_text, clean_title
 from .page import series_page_html
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"

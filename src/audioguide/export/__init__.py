@@ -1,1 +1,0 @@
-"""Writers for what a build produces: tags and chapters, transcripts."""
