@@ -130,25 +130,17 @@ JOIN_FADE_MS = 5  # fades where two voices meet: no click at a join
 
 
 def resample_clip(clip: Clip, rate: int) -> Clip:
-    """`clip` at `rate` Hz, its word spans moved alike: scipy's polyphase resampler when
-    scipy is installed (it is not a dependency), else linear interpolation."""
+    """`clip` at `rate` Hz, its word spans moved alike (audio/resample.py: a windowed sinc in
+    numpy, the same on every install)."""
     if clip.rate == rate:
         return clip
     if not clip.pcm:
         return Clip(b"", rate, clip.words)
-    import math
-
     import numpy as np
 
-    samples = np.frombuffer(clip.pcm, dtype="<i2").astype(np.float32)
-    try:
-        from scipy.signal import resample_poly
-    except ImportError:
-        count = len(samples) * rate // clip.rate
-        out = np.interp(np.arange(count) * (clip.rate / rate), np.arange(len(samples)), samples)
-    else:
-        step = math.gcd(rate, clip.rate)
-        out = resample_poly(samples, rate // step, clip.rate // step)
+    from .resample import resample
+
+    out = resample(np.frombuffer(clip.pcm, dtype="<i2"), clip.rate, rate)
     pcm = np.clip(np.round(out), -32768, 32767).astype("<i2").tobytes()
     words = None if clip.words is None else tuple(
         (start * rate // clip.rate, end * rate // clip.rate) for start, end in clip.words)
