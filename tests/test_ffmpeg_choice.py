@@ -18,6 +18,7 @@ from audioguide.errors import OutputError
 from audioguide.ffmpeg import binary as ffmpeg
 from audioguide.ffmpeg import graph, run
 from audioguide.ffmpeg.graph import read_summary
+from audioguide.models import Loudness
 from conftest import ffmpeg_loudness
 
 BUNDLED = ffmpeg.bundled_exe()
@@ -170,8 +171,7 @@ def test_an_unwritable_cache_folder_only_means_testing_again(monkeypatch, tmp_pa
 
 def test_the_last_summary_is_read():
     text = PROBE + "Stream mapping: ...\n" + SUMMARY.format(lufs="-16.4", peak="-2.1")
-    assert read_summary(text) == {"integrated_lufs": -16.4, "true_peak_dbtp": -2.1,
-                                  "measured": graph.MEASURED}
+    assert read_summary(text) == Loudness(-16.4, -2.1, graph.MEASURED)
 
 
 @pytest.mark.parametrize(("lufs", "peak", "heard", "reason"), [
@@ -183,16 +183,16 @@ def test_the_last_summary_is_read():
 ])
 def test_figures_that_are_not_measurements_are_none_with_a_reason(lufs, peak, heard, reason):
     figures = read_summary(SUMMARY.format(lufs=lufs, peak=peak), heard, "ffmpeg 5.1.9")
-    assert reason in figures["reason"] and figures["reason"].startswith("ffmpeg 5.1.9")
+    assert reason in figures.reason and figures.reason.startswith("ffmpeg 5.1.9")
     for name in ("integrated_lufs", "true_peak_dbtp"):
-        value = figures[name]
+        value = getattr(figures, name)
         assert value is None or math.isfinite(value)
 
 
 def test_no_summary_is_none_with_a_reason():
     figures = read_summary("Conversion failed!\n")
-    assert figures["integrated_lufs"] is None and figures["true_peak_dbtp"] is None
-    assert figures["measured"] is None and "no ebur128 summary" in figures["reason"]
+    assert figures.integrated_lufs is None and figures.true_peak_dbtp is None
+    assert figures.measured is None and "no ebur128 summary" in figures.reason
 
 
 # -- real encodes with every binary here ------------------------------------------------------
@@ -225,17 +225,17 @@ def test_the_encoders_loudness_matches_ebur128_on_the_file(monkeypatch, tmp_path
     figures = encoder.close()
     on_file = ffmpeg_loudness(tmp_path / "episode.mp3")
     for name in ("integrated_lufs", "true_peak_dbtp"):
-        value = figures[name]
+        value = getattr(figures, name)
         assert value is None or math.isfinite(value), figures
-    if figures["integrated_lufs"] is None:
-        assert figures["reason"], figures
+    if figures.integrated_lufs is None:
+        assert figures.reason, figures
     else:
-        assert abs(figures["integrated_lufs"] - on_file["integrated"]) <= 1.0, (figures, on_file)
-        assert figures["integrated_lufs"] > -40, figures  # speech, not the -70 gate
-    if figures["true_peak_dbtp"] is None:
-        assert figures["reason"], figures
+        assert abs(figures.integrated_lufs - on_file["integrated"]) <= 1.0, (figures, on_file)
+        assert figures.integrated_lufs > -40, figures  # speech, not the -70 gate
+    if figures.true_peak_dbtp is None:
+        assert figures.reason, figures
     else:
-        assert abs(figures["true_peak_dbtp"] - on_file["true_peak"]) <= 1.5, (figures, on_file)
+        assert abs(figures.true_peak_dbtp - on_file["true_peak"]) <= 1.5, (figures, on_file)
 
 
 @pytest.mark.parametrize("binary", real_binaries())

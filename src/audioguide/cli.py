@@ -17,6 +17,7 @@ import click
 
 from .atomic import write_problem
 from .errors import AudioguideError, OutputError
+from .models import Loudness
 from .settings import ENGINES, FORMATS, ROLE_NAMES, Settings, load_file, validate
 from .version import __version__
 
@@ -334,11 +335,11 @@ def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait,
         sys.exit(1)
 
 
-def loudness_summary(loudness: dict) -> str:
+def loudness_summary(loudness: Loudness) -> str:
     """"; -16.0 LUFS, -1.5 dBTP", or what could not be measured and why."""
-    lufs, peak = loudness.get("integrated_lufs"), loudness.get("true_peak_dbtp")
+    lufs, peak = loudness.integrated_lufs, loudness.true_peak_dbtp
     if lufs is None or peak is None:
-        return f"; loudness not measured ({loudness.get('reason') or 'no figure'})"
+        return f"; loudness not measured ({loudness.reason or 'no figure'})"
     return f"; {lufs:.1f} LUFS, {peak:.1f} dBTP"
 
 

@@ -9,7 +9,6 @@ and saying what to do, never a KeyError.
 from __future__ import annotations
 
 import json
-import math
 import types
 import typing
 import uuid
@@ -22,7 +21,7 @@ from typing import Any
 
 from .atomic import write_json
 from .errors import SourceError
-from .models import AudioFormat, Chapter, CueKind, LangSpan, Word
+from .models import AudioFormat, Chapter, CueKind, LangSpan, Loudness, Word
 
 MANIFEST_FILE = "episode.json"
 MANIFEST_VERSION = 1
@@ -96,30 +95,6 @@ class BuildSettings:
     tld: str = "com"
     slow: bool = False
     announce: bool = False
-
-
-@dataclass
-class Loudness:
-    """What was measured on the finished episode; None (with `reason`) when it could not be."""
-
-    integrated_lufs: float | None = None
-    true_peak_dbtp: float | None = None
-    measured: str | None = None  # how and where it was measured
-    reason: str | None = None  # why a figure is None
-
-    def __post_init__(self) -> None:
-        """Strict JSON has no NaN or Infinity: a figure that is not finite is None."""
-        for name in ("integrated_lufs", "true_peak_dbtp"):
-            value = getattr(self, name)
-            if value is not None and not math.isfinite(value):
-                setattr(self, name, None)
-                self.reason = self.reason or f"{self.measured or 'the meter'} gave {value}"
-
-    def to_json(self) -> dict[str, Any]:
-        """The figures (None as null), and `measured` and `reason` when they are set."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not None
-                or f.name in ("integrated_lufs", "true_peak_dbtp")}
 
 
 @dataclass

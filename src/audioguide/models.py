@@ -5,10 +5,11 @@ source --read--> Article --speech--> Utterance --engine--> Clip --assemble--> Ti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class StrEnum(str, Enum):
@@ -210,6 +211,30 @@ class Timeline:
     duration_ms: int
 
 
+@dataclass
+class Loudness:
+    """What was measured on the finished episode; None (with `reason`) when it could not be."""
+
+    integrated_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    measured: str | None = None  # how and where it was measured
+    reason: str | None = None  # why a figure is None
+
+    def __post_init__(self) -> None:
+        """Strict JSON has no NaN or Infinity: a figure that is not finite is None."""
+        for name in ("integrated_lufs", "true_peak_dbtp"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                setattr(self, name, None)
+                self.reason = self.reason or f"{self.measured or 'the meter'} gave {value}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures (None as null), and `measured` and `reason` when they are set."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) is not None
+                or f.name in ("integrated_lufs", "true_peak_dbtp")}
+
+
 @dataclass(frozen=True)
 class EpisodeResult:
     """What a build made, as the CLI reports it."""
@@ -224,7 +249,7 @@ class EpisodeResult:
     synthesized: int
     cached: int
     skipped: bool = False  # nothing changed: outputs left untouched
-    loudness: dict = field(default_factory=dict)
+    loudness: Loudness = field(default_factory=Loudness)
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,11 @@ from .manifest import (
     BuildSettings,
     BuildStats,
     CueRecord,
-    Loudness,
     Manifest,
     episode_guid,
     now_iso,
 )
-from .models import Article, AudioFormat, Clip, EpisodeResult, LangSpan, Timeline
+from .models import Article, AudioFormat, Clip, EpisodeResult, LangSpan, Loudness, Timeline
 from .outdir import choose_slug, make_staging, prepare_output_dir, publish
 from .settings import Settings
 from .version import __version__
@@ -153,7 +152,7 @@ class Encoded:
     speech_samples: list[int]
     lead: int  # samples of the intro jingle
     tail: int  # samples of the outro jingle
-    loudness: dict
+    loudness: Loudness
     words: list[ClipWords] = field(default_factory=list)  # each clip's spoken words
 
 
@@ -452,7 +451,8 @@ def _jingle(encoder: Encoder, path: Path | None, settings: Settings) -> int:
     return len(jingle)
 
 
-def record(episode: Episode, timeline: Timeline, loudness: dict, settings: Settings) -> Manifest:
+def record(episode: Episode, timeline: Timeline, loudness: Loudness,
+           settings: Settings) -> Manifest:
     """The manifest of a finished encode; the output steps fill in its files."""
     from .readers.roles import chapter_skips
 
@@ -475,7 +475,7 @@ def record(episode: Episode, timeline: Timeline, loudness: dict, settings: Setti
                         c.paragraph_end, list(c.words), c.words_estimated,
                         _spans(u.langs, episode))
               for c, u in zip(timeline.cues, episode.plan.utterances, strict=True)],
-        loudness=Loudness(**loudness), fingerprint=episode.fingerprint,
+        loudness=loudness, fingerprint=episode.fingerprint,
     )
 
 
@@ -499,7 +499,7 @@ def result_from(manifest: Manifest, folder: Path, skipped: bool = False) -> Epis
         synthesized=0 if skipped else stats.synthesized,
         cached=len(manifest.cues) if skipped else stats.cached,
         skipped=skipped,
-        loudness=manifest.loudness.to_json(),
+        loudness=manifest.loudness,
     )
 
 

@@ -29,6 +29,7 @@ from ..ffmpeg.graph import (
     read_summary,
 )
 from ..ffmpeg.run import disk_full_error
+from ..models import Loudness
 
 __all__ = ["OUTPUT_RATE", "Encoder", "encoder_args", "encoder_command", "limiter_filter",
            "read_summary"]
@@ -144,9 +145,9 @@ class Encoder:
             self._queue.put(None)
             self._writer.join()
 
-    def close(self) -> dict:
-        """Finish the encode; return the measured {'integrated_lufs', 'true_peak_dbtp',
-        'measured'} (and 'reason' when a figure is None)."""
+    def close(self) -> Loudness:
+        """Finish the encode; return the loudness and true peak measured (a figure it could
+        not measure is None, with the reason)."""
         self._stop_writer()
         with contextlib.suppress(BrokenPipeError):
             self._stdin.close()

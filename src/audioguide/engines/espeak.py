@@ -28,12 +28,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..alignment import event_spans
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from ..settings import Settings
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 from .ipa import check_lexicon, espeak_text, espeak_unknown
-from ..alignment import event_spans
 
 DEFAULT_WPM = 175  # espeak-ng's own default speed
 MISSING = ("espeak-ng is not installed: run script/bootstrap or `apt-get install espeak-ng`"

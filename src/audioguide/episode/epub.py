@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
 from ..manifest import CueRecord, Manifest
 from ..models import AudioFormat, CueKind, Skipped
@@ -71,6 +72,15 @@ class Chapter:
     @property
     def duration_ms(self) -> int:
         return sum(cue.end_ms - cue.start_ms for _, cue in self.cues)
+
+
+def _nsmap(default: str, epub: bool = True) -> dict[str, str]:
+    """A default namespace (and the epub: prefix) for a document's root element. lxml takes
+    None as the default namespace's prefix; lxml-stubs allows only str keys, hence the cast."""
+    spaces: dict[str | None, str] = {None: default}
+    if epub:
+        spaces["epub"] = EPUB_NS
+    return cast("dict[str, str]", spaces)
 
 
 def smil_clock(ms: int) -> str:
@@ -168,7 +178,7 @@ def chapter_document(chapter: Chapter, lang: str) -> bytes:
     """The XHTML of one chapter: a heading, then paragraphs and lists of sentences."""
     from lxml import etree
 
-    html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB_NS})
+    html = etree.Element(f"{{{XHTML}}}html", nsmap=_nsmap(XHTML))
     html.set("lang", lang)
     html.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
     head = _element(html, f"{{{XHTML}}}head")
@@ -219,7 +229,7 @@ def overlay_document(chapter: Chapter, audio_name: str) -> bytes:
     """The SMIL media overlay of one chapter: a <par> per sentence, its text and its clip."""
     from lxml import etree
 
-    smil = etree.Element(f"{{{SMIL}}}smil", nsmap={None: SMIL, "epub": EPUB_NS},
+    smil = etree.Element(f"{{{SMIL}}}smil", nsmap=_nsmap(SMIL),
                          version="3.0")
     body = _element(smil, f"{{{SMIL}}}body")
     seq = _element(body, f"{{{SMIL}}}seq", id=f"seq-{chapter.number}")
@@ -236,7 +246,7 @@ def nav_document(chapters: Sequence[Chapter], title: str, lang: str) -> bytes:
     """The navigation document: the chapters, in order."""
     from lxml import etree
 
-    html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": EPUB_NS})
+    html = etree.Element(f"{{{XHTML}}}html", nsmap=_nsmap(XHTML))
     html.set("lang", lang)
     html.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
     head = _element(html, f"{{{XHTML}}}head")
@@ -286,7 +296,7 @@ def package_document(manifest: Manifest, chapters: Sequence[Chapter], audio: tup
     """The package: metadata (title, media overlays, accessibility), manifest and spine."""
     from lxml import etree
 
-    package = etree.Element(f"{{{OPF}}}package", nsmap={None: OPF}, version="3.0")
+    package = etree.Element(f"{{{OPF}}}package", nsmap=_nsmap(OPF, epub=False), version="3.0")
     package.set("unique-identifier", "uid")
     package.set("{http://www.w3.org/XML/1998/namespace}lang", manifest.lang or "en")
     metadata = etree.SubElement(package, f"{{{OPF}}}metadata", nsmap={"dc": DC})
@@ -326,7 +336,7 @@ def package_document(manifest: Manifest, chapters: Sequence[Chapter], audio: tup
         _element(spine, f"{{{OPF}}}itemref", idref=f"chapter-{chapter.number}")
     for node in package.iter():  # media_type -> media-type, media_overlay -> media-overlay
         for key in [k for k in node.attrib if "_" in k]:
-            node.set(key.replace("_", "-"), node.attrib.pop(key))
+            node.set(str(key).replace("_", "-"), node.attrib.pop(key))
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(package, encoding="utf-8")
 
 

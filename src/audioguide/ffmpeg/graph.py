@@ -1,7 +1,7 @@
 """The encoder's ffmpeg command and what it prints: the filter graph (limiter, asplit into the
 encoder and an ebur128 meter), the loudness summary, the errors that ffmpeg exits 0 after, and
-the self-test tone. It imports nothing of audioguide: ffmpeg/binary.py judges a binary with
-it, and audio/encoder.py runs it.
+the self-test tone. It imports only models.Loudness of audioguide: ffmpeg/binary.py judges a
+binary with it, and audio/encoder.py runs it.
 
 The measurement is read from the LAST ebur128 summary on stderr: ffmpeg 5.1 builds the graph
 once to probe the outputs and prints an empty summary for it (I: -70.0 LUFS, Peak: -inf)
@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+
+from ..models import Loudness
 
 OUTPUT_RATE = 44100
 GATE_LUFS = -70.0  # ebur128's absolute gate: what it reports when nothing passes it
@@ -80,11 +82,10 @@ def _figure(pattern: re.Pattern, text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg") -> dict:
-    """{'integrated_lufs', 'true_peak_dbtp', 'measured', 'reason'} from the last ebur128
-    summary in `stderr`. A figure that is missing or not finite, or integrated loudness at the
-    -70 LUFS gate when speech was written (`heard`), is None and 'reason' says why; `who`
-    names the binary in the reason ("ffmpeg 5.1.9")."""
+def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg") -> Loudness:
+    """The loudness and true peak in the last ebur128 summary in `stderr`. A figure that is
+    missing or not finite, or integrated loudness at the -70 LUFS gate when speech was written
+    (`heard`), is None and `reason` says why; `who` names the binary in it ("ffmpeg 5.1.9")."""
     start = stderr.rfind("Summary:")
     summary = stderr[start:] if start >= 0 else ""
     lufs, peak = _figure(_INTEGRATED, summary), _figure(_TRUE_PEAK, summary)
@@ -101,11 +102,8 @@ def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg") -> dict:
     if peak is not None and not math.isfinite(peak):
         reasons.append(f"{who}'s ebur128 gave a true peak of {peak} dBFS{speech}")
         peak = None
-    result: dict = {"integrated_lufs": lufs, "true_peak_dbtp": peak,
-                    "measured": MEASURED if lufs is not None or peak is not None else None}
-    if reasons:
-        result["reason"] = "; ".join(reasons)
-    return result
+    return Loudness(lufs, peak, MEASURED if lufs is not None or peak is not None else None,
+                    "; ".join(reasons) or None)
 
 
 def disk_full(stderr: str) -> bool:
@@ -133,9 +131,9 @@ def test_tone() -> tuple[bytes, float, float]:
 def judge_tone(stderr: str, expected_lufs: float, expected_peak: float) -> tuple[bool, str]:
     """Whether the encoder's command measured the test tone right, and what it measured."""
     figures = read_summary(stderr)
-    lufs, peak = figures["integrated_lufs"], figures["true_peak_dbtp"]
+    lufs, peak = figures.integrated_lufs, figures.true_peak_dbtp
     if lufs is None or peak is None:
-        return False, f"self-test on a tone: {figures.get('reason')}"
+        return False, f"self-test on a tone: {figures.reason}"
     found = (f"{lufs:.1f} LUFS, {peak:.1f} dBTP for a tone of {expected_lufs:.1f} LUFS, "
              f"{expected_peak:.1f} dBTP")
     if (abs(lufs - expected_lufs) > SELF_TEST_TOLERANCE
