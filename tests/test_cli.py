@@ -90,11 +90,30 @@ def test_bad_settings_file(runner, tmp_path, short_article):
     assert "audioguide.toml" in result.output
 
 
-def test_settings_file_is_read(runner, tmp_path, short_article):
+def test_settings_file_is_read(runner, tmp_path):
+    """Each part of the file takes effect: top-level settings (engine, output folder), [pauses]
+    (the gap between two sentences) and [feed] (the feed's title and address)."""
+    import xml.etree.ElementTree as ET
+
+    article = tmp_path / "tiny.txt"
+    article.write_text("A Tiny Title\n\nThe first sentence is here. The second one follows.\n",
+                       encoding="utf-8")
+    out = tmp_path / "out"
     config = tmp_path / "audioguide.toml"
-    config.write_text("[pauses]\nsentence = 400\n[feed]\ntitle = 'Mine'\n", encoding="utf-8")
-    result = runner.invoke(cli, ["--config", str(config), "sections", str(short_article)])
-    assert result.exit_code == 0
+    config.write_text(f"engine = 'espeak'\noutput_dir = '{out}'\n[pauses]\nsentence = 900\n"
+                      "[feed]\ntitle = 'Mine'\nbase_url = 'https://example.org/pod'\n",
+                      encoding="utf-8")
+    built = runner.invoke(cli, ["--config", str(config), "build", str(article)])
+    assert built.exit_code == 0, built.output
+    manifest = json.loads((out / "a-tiny-title" / "episode.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == "espeak"  # the default, auto, picks piper
+    first, second = [cue for cue in manifest["cues"] if cue["kind"] == "sentence"]
+    assert second["start_ms"] - first["end_ms"] == 900  # the default is 350
+    fed = runner.invoke(cli, ["--config", str(config), "feed"])
+    assert fed.exit_code == 0, fed.output
+    channel = ET.parse(out / "feed.xml").getroot().find("channel")
+    assert channel.findtext("title") == "Mine"
+    assert channel.findtext("link").startswith("https://example.org/pod")
 
 
 def test_debug_shows_the_traceback(runner, tmp_path):
