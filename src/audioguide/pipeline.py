@@ -299,7 +299,7 @@ class Builder:
             episode.mixer.start()
         clips = ClipSource(self.cache, episode.mixer or episode.engine, episode.keys,
                            requests_of(episode.plan.utterances), episode.stats)
-        ext = "m4a" if self.settings.format == "m4b" else "mp3"
+        ext = "m4a" if self.settings.format == AudioFormat.M4B else "mp3"
         path = staging / f"{episode.slug}.encoding.{ext}"
         try:
             return encode(clips, episode, path, self.settings, self.report.progress)
@@ -466,9 +466,9 @@ def record(episode: Episode, timeline: Timeline, loudness: Loudness,
         guid=episode_guid(article.identity or article.title), first_built=first_built,
         built=now_iso(), engine=engine.name, engine_version=engine.version(),
         voice=engine.voice_name(), credit=engine.credit(),
-        settings=BuildSettings(settings.rate, settings.bitrate, AudioFormat(settings.format),
+        settings=BuildSettings(settings.rate, settings.bitrate, settings.format,
                                lang, settings.tld, settings.slow, settings.announce),
-        format=AudioFormat(settings.format), duration_ms=timeline.duration_ms,
+        format=settings.format, duration_ms=timeline.duration_ms,
         chapters=[replace(chapter, skipped=skips[n]) if n < len(skips) else chapter
                   for n, chapter in enumerate(timeline.chapters)],
         cues=[CueRecord(c.start_ms, c.end_ms, c.text, u.spoken, c.section, c.kind,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import SettingsError
+from .models import AudioFormat, EngineName
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,8 +16,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SETTINGS_FILE = "audioguide.toml"
-ENGINES = ("auto", "gtts", "piper", "espeak")
-FORMATS = ("mp3", "m4b")
+ENGINES = tuple(name.value for name in EngineName)
+FORMATS = tuple(fmt.value for fmt in AudioFormat)
 # for --skip and --keep (readers/roles.py); "front-matter": a PDF's title pages (readers/pdf.py)
 ROLE_NAMES = ("notes", "asides", "figures", "math", "front-matter")
 
@@ -50,7 +51,7 @@ class FeedSettings:
 @dataclass(frozen=True)
 class Settings:
     output_dir: Path = Path("audio_out")
-    engine: str = "auto"
+    engine: EngineName = EngineName.AUTO
     voice: str | None = None  # engine-specific voice name or a .onnx path for piper
     lang: str | None = None  # None: the article's own language, else "en"
     tld: str = "com"
@@ -66,7 +67,7 @@ class Settings:
     epub: bool = False  # also write <slug>.epub: EPUB 3 with media overlays (read along)
     announce: bool = False  # "Section 3 of 8: ..." before each section title
     intro_summary: bool = True  # open with title, author, sections and minutes
-    format: str = "mp3"
+    format: AudioFormat = AudioFormat.MP3
     intro: Path | None = None
     outro: Path | None = None
     lexicon: Path | None = None
@@ -83,6 +84,19 @@ class Settings:
     pauses: Pauses = field(default_factory=Pauses)
     feed: FeedSettings = field(default_factory=FeedSettings)
 
+    def __post_init__(self) -> None:
+        """Engine and format names (from the command line, a file or a caller) become the
+        enums; a name that is neither is a SettingsError."""
+        try:
+            object.__setattr__(self, "engine", EngineName(self.engine))
+        except ValueError:
+            raise SettingsError(
+                f"--engine {self.engine!r}: choose one of {', '.join(ENGINES)}") from None
+        try:
+            object.__setattr__(self, "format", AudioFormat(self.format))
+        except ValueError:
+            raise SettingsError(f"--format {self.format!r}: choose mp3 or m4b") from None
+
     def resolved_cache_dir(self) -> Path:
         if self.cache_dir is not None:
             return Path(self.cache_dir)
@@ -98,12 +112,8 @@ class Settings:
 
 
 def validate(settings: Settings) -> Settings:
-    if settings.engine not in ENGINES:
-        raise SettingsError(f"--engine {settings.engine!r}: choose one of {', '.join(ENGINES)}")
     if not 0.5 <= settings.rate <= 2.0:
         raise SettingsError(f"--rate {settings.rate}: choose a speed from 0.5 to 2.0")
-    if settings.format not in FORMATS:
-        raise SettingsError(f"--format {settings.format!r}: choose mp3 or m4b")
     kbps = settings.bitrate.lower().rstrip("k")
     if not kbps.isdigit() or int(kbps) < 64:
         raise SettingsError(f"--bitrate {settings.bitrate!r}: use 64k or more (e.g. 96k)")
