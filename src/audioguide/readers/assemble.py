@@ -1,8 +1,9 @@
 """What every reader shares: a flat list of headings and blocks -> Article.
 
 A reader (text, Markdown, HTML) turns its input into `Heading`s (with a level, 1 = highest) and
-`Block`s in document order, plus a dict of metadata. `assemble` decides which heading level makes
-chapters, which heading is the title, and turns FAQ questions into QUESTION blocks.
+`Block`s in document order, plus an `ArticleMeta` (what the document says about itself).
+`assemble` decides which heading level makes chapters, which heading is the title, and turns
+FAQ questions into QUESTION blocks.
 
 Notes and skips: a reader may also give `Note`s (a NOTE block and the key its references use),
 `NoteRef`s (where a note is referred to) and `Skipped` records (what it left out). A note goes
@@ -16,7 +17,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from ..errors import SourceError
 from ..models import PARAGRAPH, QUESTION, SUBHEADING, Article, Block, Section, Skipped
@@ -30,8 +30,27 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # "en", "pt-BR", "zh_Hant"
-META_FIELDS = ("title", "byline", "category", "lang", "date", "description", "reading_time",
-               "image")
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What a document says about itself, as a reader found it ("" = not said).
+
+    `assemble` makes the Article's fields of it: the title (else the first heading), the
+    byline, category, description and reading time with white space squashed, and lang, date
+    and image as None when empty."""
+
+    title: str = ""
+    byline: str = ""  # the author's name, without "By"
+    category: str = ""
+    lang: str = ""  # a language tag (language_tag)
+    date: str = ""  # an ISO 8601 date (iso_date)
+    description: str = ""
+    reading_time: str = ""  # as written ("5 min read")
+    image: str = ""  # a URL, path or data: URI
+    # The title was taken out of the text already (plain text's title line, a book's chapter
+    # title): the headings are left alone.
+    title_taken: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,10 @@ class NoteRef:
 
     key: str
     text: str = "ref"  # (never empty: the items filter keeps it)
+
+
+# What a reader gives `assemble`, in document order.
+Item = Heading | Block | Note | NoteRef | Skipped
 
 
 # Permalink glyphs and text that docs themes put in headings; icon fonts use the private use area.
@@ -142,7 +165,7 @@ def _fallback_title(source: str) -> str:
     return "Untitled"
 
 
-def assemble(items: list, meta: dict, source: str = "") -> Article:
+def assemble(items: list[Item], meta: ArticleMeta, source: str = "") -> Article:
     """Build the Article from headings and blocks in document order.
 
     The highest heading level used makes chapters; if that level holds a single heading that
@@ -152,10 +175,9 @@ def assemble(items: list, meta: dict, source: str = "") -> Article:
     items = [item if not isinstance(item, Heading) else Heading(heading_text(item.text), item.level)
              for item in items if isinstance(item, (NoteRef, Skipped)) or item.text.strip()]
     items = [item for item in items if not isinstance(item, Heading) or item.text]
-    title = heading_text(meta.get("title") or "")
+    title = heading_text(meta.title)
     headings = [item for item in items if isinstance(item, Heading)]
-    # A title already taken out of the text (plain text's title line) leaves headings alone.
-    if headings and not meta.get("title_taken"):
+    if headings and not meta.title_taken:
         top = min(h.level for h in headings)
         tops = [h for h in headings if h.level == top]
         if len(tops) == 1 and tops[0] is headings[0]:
@@ -181,15 +203,18 @@ def assemble(items: list, meta: dict, source: str = "") -> Article:
     if not title:
         first = next((s.title for s in sections if s.title), "")
         title = first or _fallback_title(source)
-    values: dict[str, Any] = {key: meta.get(key) for key in META_FIELDS if meta.get(key)}
-    values["title"] = title
-    for key in ("byline", "category", "description", "reading_time"):
-        values[key] = squash(values.get(key) or "")
     return Article(
+        title=title,
         sections=tuple(sections),
+        byline=squash(meta.byline),
+        category=squash(meta.category),
+        lang=meta.lang or None,
+        date=meta.date or None,
+        description=squash(meta.description),
+        reading_time=squash(meta.reading_time),
         source=source,
         identity=identity_of(source, title),
-        **values,
+        image=meta.image or None,
     )
 
 
@@ -207,7 +232,7 @@ class _Draft:
         return not (self.title or self.blocks or self.notes or self.skipped)
 
 
-def _sections(items: list, chapter_level: int) -> list[Section]:
+def _sections(items: list[Item], chapter_level: int) -> list[Section]:
     """Sections from the items; each note at the end of the section that first refers to it."""
     drafts = [_Draft("")]
     for item in items:

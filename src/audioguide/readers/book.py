@@ -10,12 +10,12 @@ whole book, one section per chapter; `chapter_articles` makes one episode per ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import SourceError
 from ..models import Article
-from .assemble import Heading, assemble, squash
+from .assemble import ArticleMeta, Heading, Item, assemble, squash
 
 MAX_BOOK_BYTES = 200 * 1024 * 1024  # an EPUB or PDF file, images included
 BOOK_SUFFIXES = {".epub": "epub", ".pdf": "pdf"}
@@ -24,13 +24,13 @@ BOOK_SUFFIXES = {".epub": "epub", ".pdf": "pdf"}
 @dataclass(frozen=True)
 class BookChapter:
     title: str
-    items: tuple = ()  # Heading and Block in reading order (levels: 1 = just below the chapter)
+    items: tuple[Item, ...] = ()  # in reading order (heading levels: 1 = just below the chapter)
 
 
 @dataclass(frozen=True)
 class Book:
     chapters: tuple[BookChapter, ...]
-    meta: dict = field(default_factory=dict)  # assemble's META_FIELDS: title, byline, lang...
+    meta: ArticleMeta = ArticleMeta()
 
 
 def book_kind(path: Path) -> str | None:
@@ -50,27 +50,26 @@ def book_kind(path: Path) -> str | None:
     return None
 
 
-def _shifted(items: tuple, by: int) -> list:
+def _shifted(items: tuple[Item, ...], by: int) -> list[Item]:
     return [Heading(item.text, item.level + by) if isinstance(item, Heading) else item
             for item in items]
 
 
 def book_article(book: Book, source: str) -> Article:
     """The whole book as one Article: one section per chapter, in reading order."""
-    items: list = []
+    items: list[Item] = []
     for chapter in book.chapters:
         items.append(Heading(chapter.title, 1))
         items.extend(_shifted(chapter.items, 1))
-    return assemble(items, {**book.meta, "title_taken": True}, source)
+    return assemble(items, replace(book.meta, title_taken=True), source)
 
 
 def chapter_articles(book: Book, source: str) -> list[Article]:
     """One Article per chapter that has words in it; each with the book's metadata."""
-    book_title = squash(book.meta.get("title") or "") or Path(source).stem
+    book_title = squash(book.meta.title) or Path(source).stem
     articles: list[Article] = []
     for number, chapter in enumerate(book.chapters, 1):
-        meta = {**book.meta, "title": chapter.title, "title_taken": True,
-                "category": book_title}
+        meta = replace(book.meta, title=chapter.title, title_taken=True, category=book_title)
         try:
             article = assemble(list(chapter.items), meta, source)
         except SourceError:

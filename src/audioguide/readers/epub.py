@@ -24,10 +24,11 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag
 
 from ..errors import SourceError
-from .assemble import Heading, iso_date, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, iso_date, language_tag, squash
 from .book import Book, BookChapter, read_limited
 from .decode import clean_text, decode_bytes
 
@@ -44,12 +45,17 @@ FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/p
 _VOID = ("area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr")
 _SELF_CLOSED = re.compile(rf"<(?!(?:{_VOID})\b)([a-zA-Z][\w:-]*)(\s[^<>]*?)?/>")
 IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+# The package's manifest: item id -> {"path": its entry name, "type": media type, "properties"}
+Manifest = dict[str, dict[str, str]]
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 
 class _Zip:
     """The book's entries, read by name with a size limit; errors as one line naming the book."""
 
-    def __init__(self, data: bytes, source: str):
+    def __init__(self, data: bytes, source: str) -> None:
         import io
 
         self.source = source
@@ -96,7 +102,7 @@ class _Zip:
         return clean_text(decode_bytes(data, f"{self.source}: {name[:80]}"))
 
 
-def _xml(data: bytes, what: str, source: str):
+def _xml(data: bytes, what: str, source: str) -> etree._Element:
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -154,46 +160,41 @@ def _check_drm(book: _Zip, documents: set[str]) -> None:
                                   "was bought for; audioguide cannot read it")
 
 
-def _metadata(package, base: str, manifest: dict, book: _Zip) -> dict:
-    meta: dict = {}
+def _metadata(package: etree._Element, base: str, manifest: Manifest,
+              book: _Zip) -> ArticleMeta:
+    from .htmltree import html_text
+
     metadata = package.find(f"{OPF}metadata")
     if metadata is None:
         metadata = package.find("{*}metadata")
     if metadata is None:
-        return meta
+        return ArticleMeta()
 
     def texts(tag: str) -> list[str]:
         return [squash(e.text or "") for e in metadata.iter(f"{DC}{tag}") if squash(e.text or "")]
 
     titles, creators, languages = texts("title"), texts("creator"), texts("language")
-    if titles:
-        meta["title"] = titles[0][:300]
-    if creators:
-        meta["byline"] = ", ".join(creators[:4])[:300]
-    if languages and language_tag(languages[0]):
-        meta["lang"] = language_tag(languages[0])
-    dates = [iso_date(d) for d in texts("date")]
-    if any(dates):
-        meta["date"] = next(d for d in dates if d)
+    dates = [day for day in map(iso_date, texts("date")) if day]
     descriptions = texts("description")
-    if descriptions:
-        from .htmltree import html_text
+    return ArticleMeta(
+        title=titles[0][:300] if titles else "",
+        byline=", ".join(creators[:4])[:300],
+        lang=language_tag(languages[0]) if languages else "",
+        date=dates[0] if dates else "",
+        description=html_text(descriptions[0])[:2000] if descriptions else "",
+        image=_cover(metadata, manifest, book) or "",
+    )
 
-        meta["description"] = html_text(descriptions[0])[:2000]
-    cover = _cover(metadata, manifest, book)
-    if cover:
-        meta["image"] = cover
-    return meta
 
-
-def _cover(metadata, manifest: dict, book: _Zip) -> str | None:
+def _cover(metadata: etree._Element, manifest: Manifest, book: _Zip) -> str | None:
     """The cover image as a data: URI (PNG or JPEG only), or None."""
     path = next((item["path"] for item in manifest.values()
                  if "cover-image" in item["properties"].split()), None)
     if path is None:
         for element in metadata.iter("{*}meta"):
-            if element.get("name") == "cover" and element.get("content") in manifest:
-                path = manifest[element.get("content")]["path"]
+            content = element.get("content")
+            if element.get("name") == "cover" and content is not None and content in manifest:
+                path = manifest[content]["path"]
                 break
     if path is None:
         return None
@@ -207,30 +208,32 @@ def _cover(metadata, manifest: dict, book: _Zip) -> str | None:
     return None
 
 
-def _package(book: _Zip):
+def _package(book: _Zip) -> tuple[etree._Element, str, Manifest, list[str]]:
     """(package root, its path, manifest id -> {path, type, properties}, spine paths)."""
     opf_path = _package_path(book)
     data = book.read(opf_path)
     package = _xml(data or b"", "package document", book.source)
-    manifest: dict[str, dict] = {}
+    manifest: Manifest = {}
     for item in package.iter(f"{OPF}item", "{*}item"):
         path = _join(opf_path, item.get("href") or "")
-        if item.get("id") and path:
-            manifest[item.get("id")] = {"path": path, "type": item.get("media-type") or "",
+        item_id = item.get("id")
+        if item_id and path:
+            manifest[item_id] = {"path": path, "type": item.get("media-type") or "",
                                         "properties": item.get("properties") or ""}
     spine: list[str] = []
     for itemref in package.iter("{*}itemref"):
-        item = manifest.get(itemref.get("idref") or "")
-        if item and item["type"] in XHTML_TYPES and itemref.get("linear") != "no" and \
-                item["path"] not in spine:
-            spine.append(item["path"])
+        entry = manifest.get(itemref.get("idref") or "")
+        if entry and entry["type"] in XHTML_TYPES and itemref.get("linear") != "no" and \
+                entry["path"] not in spine:
+            spine.append(entry["path"])
     if not spine:
         raise SourceError(f"{book.source}: its package document lists no readable documents "
                           "(an empty spine): the EPUB is damaged")
     return package, opf_path, manifest, spine
 
 
-def _nav_entries(book: _Zip, manifest: dict, package) -> list[tuple[str, str, str]]:
+def _nav_entries(book: _Zip, manifest: Manifest,
+                 package: etree._Element) -> list[tuple[str, str, str]]:
     """Top-level table of contents entries: (title, entry name, fragment), in order."""
     nav = next((item["path"] for item in manifest.values()
                 if "nav" in item["properties"].split()), None)
@@ -247,18 +250,19 @@ def _nav_entries(book: _Zip, manifest: dict, package) -> list[tuple[str, str, st
 
 
 def _nav_document(book: _Zip, path: str) -> list[tuple[str, str, str]]:
+    from .htmlelement import xpath_elements
     from .htmltree import element_text, parse_document
 
     text = book.document(path)
     tree = parse_document(text) if text else None
     if tree is None:
         return []
-    navs = tree.xpath("//nav")
+    navs = xpath_elements(tree, "//nav")
     toc = [n for n in navs if "toc" in (n.get("epub:type") or n.get("type") or "").split()]
     if not (toc or navs):
         return []
     top = (toc or navs)[0].find(".//ol")
-    entries = []
+    entries: list[tuple[str, str, str]] = []
     for li in top.iterchildren("li") if top is not None else ():
         link = li.find(".//a")
         label = li.find("a") if li.find("a") is not None else li.find("span")
@@ -277,7 +281,7 @@ def _ncx_entries(book: _Zip, path: str) -> list[tuple[str, str, str]]:
         return []
     root = _xml(data, "NCX table of contents", book.source)
     nav_map = root.find(f"{NCX}navMap")
-    entries = []
+    entries: list[tuple[str, str, str]] = []
     for point in nav_map.iterchildren(f"{NCX}navPoint") if nav_map is not None else ():
         label = point.find(f"{NCX}navLabel/{NCX}text")
         content = point.find(f"{NCX}content")
@@ -306,16 +310,18 @@ def _as_main(text: str) -> str:
         return ""  # a cover page: an image alone
     page = lxml_html.fromstring("<html><body><main></main></body></html>")
     for name in ("lang", "{http://www.w3.org/XML/1998/namespace}lang", "dir"):
-        if tree.get(name):
-            page.set("lang" if "lang" in name else name, tree.get(name))
+        value = tree.get(name)
+        if value:
+            page.set("lang" if "lang" in name else name, value)
     main = page.find(".//main")
+    assert main is not None  # (made just above)
     main.text = body.text
     for child in list(body):
         main.append(child)
     return lxml_html.tostring(page, encoding="unicode")
 
 
-def _items(book: _Zip, path: str) -> list:
+def _items(book: _Zip, path: str) -> list[Item]:
     from .html import parse_html
 
     text = book.document(path)
@@ -323,7 +329,7 @@ def _items(book: _Zip, path: str) -> list:
     return parse_html(page)[0] if page else []
 
 
-def _split_at(items: list, title: str) -> tuple[list, list]:
+def _split_at(items: list[Item], title: str) -> tuple[list[Item], list[Item]]:
     """Items before the heading named `title`, and from it on; (items, []) if none matches."""
     wanted = squash(title).casefold()
     for index, item in enumerate(items):
@@ -332,7 +338,7 @@ def _split_at(items: list, title: str) -> tuple[list, list]:
     return items, []
 
 
-def _chapter(title: str, items: list) -> BookChapter:
+def _chapter(title: str, items: list[Item]) -> BookChapter:
     """The chapter's own heading (the first, when it says the title) is not read twice;
     its other headings are made relative to the chapter (1 = just below it)."""
     wanted = squash(title).casefold().strip(" .:")
@@ -348,7 +354,8 @@ def _chapter(title: str, items: list) -> BookChapter:
     return BookChapter(title=title, items=tuple(items))
 
 
-def _chapters(book: _Zip, spine: list[str], entries: list) -> list[BookChapter]:
+def _chapters(book: _Zip, spine: list[str],
+              entries: list[tuple[str, str, str]]) -> list[BookChapter]:
     """Chapters from the TOC entries (documents before the first one left out); without a
     usable TOC, one chapter per spine document, named by its first heading."""
     order = {path: n for n, path in enumerate(spine)}
@@ -358,7 +365,7 @@ def _chapters(book: _Zip, spine: list[str], entries: list) -> list[BookChapter]:
     starts: dict[str, list[str]] = {}
     for title, path, _fragment in entries:
         starts.setdefault(path, []).append(title)
-    chapters: list[tuple[str, list]] = []
+    chapters: list[tuple[str, list[Item]]] = []
     first = min(order[path] for _t, path, _f in entries)
     for path in spine[first:]:
         items = _items(book, path)

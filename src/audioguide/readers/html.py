@@ -20,9 +20,11 @@ byline (rel/itemprop author, class "byline"/"author"), which is taken out of the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..models import PARAGRAPH, Block
-from .assemble import Heading, iso_date, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, iso_date, language_tag, squash
+from .htmlelement import HtmlElement, html_tree, xpath_elements
 from .htmlpick import Reference, jsonld_article, story_items, story_share
 from .htmlroles import ASIDE, NOTES, REF, SKIP, drop_unseen, mark_roles
 from .htmltree import (
@@ -41,7 +43,7 @@ BYLINE_XPATH = ("//*[@rel='author' or @itemprop='author' or contains(concat(' ',
                 "normalize-space(@class), ' '), ' author ')]")
 
 
-def _meta_values(tree) -> dict[str, str]:
+def _meta_values(tree: HtmlElement) -> dict[str, str]:
     """The page's <meta> tags: name, property or itemprop (lower case) -> content; first wins."""
     values: dict[str, str] = {}
     for element in tree.iter("meta"):
@@ -52,51 +54,62 @@ def _meta_values(tree) -> dict[str, str]:
     return values
 
 
-def _meta(tree, article: dict[str, str]) -> dict:
-    """Metadata from <html lang>, JSON-LD (`article`, htmlpick.jsonld_article), <title>, the
-    meta tags and <time datetime>.
-
-    "og_title" and "page_title" are candidates for the title, decided by parse_html;
-    "published" says the page carries social metadata (Open Graph, Twitter cards, article:
-    tags, JSON-LD or microdata articleBody), as news and blog pages do.
-    """
-    meta: dict = {}
-    if tree is None:
-        return meta
+def _meta(tree: HtmlElement, values: dict[str, str], article: dict[str, str]) -> ArticleMeta:
+    """Metadata from <html lang>, JSON-LD (`article`, htmlpick.jsonld_article), the meta tags
+    (`values`) and <time datetime>; the title is parse_html's to decide (_titles)."""
     lang = language_tag(
         (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     )
-    if lang:
-        meta["lang"] = lang
-    values = _meta_values(tree)
-    meta["published"] = any(key.startswith(("og:", "twitter:", "article:")) for key in values) \
-        or bool(tree.xpath("//*[@itemprop='articleBody'] | //script[@type='application/ld+json']"))
-    titles = tree.xpath("//title")
-    meta["og_title"] = (squash(article.get("headline", ""))[:300] or values.get("og:title")
-                        or values.get("twitter:title") or "")
-    meta["page_title"] = squash(titles[0].text_content()) if titles else ""
     author = (squash(article.get("author", ""))[:200] or values.get("author")
               or values.get("article:author") or values.get("dc.creator"))
-    if author and not author.startswith(("http://", "https://")):
-        meta["byline"] = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
-    meta["description"] = values.get("description") or values.get("og:description") or ""
-    meta["category"] = values.get("article:section") or ""
     date = (article.get("date") or values.get("article:published_time") or values.get("date")
             or values.get("dc.date") or values.get("datepublished") or "")
     if not date:
-        times = tree.xpath("//time[@datetime]")
-        date = times[0].get("datetime") if times else ""
-    day = iso_date(date or "")
-    if day:
-        meta["date"] = day
-    image = values.get("og:image") or values.get("twitter:image")
-    if image:
-        meta["image"] = image
-    return meta
+        times = xpath_elements(tree, "//time[@datetime]")
+        date = times[0].get("datetime") or "" if times else ""
+    return ArticleMeta(
+        lang=lang,
+        byline=re.sub(r"^by\s+", "", author, flags=re.IGNORECASE)
+        if author and not author.startswith(("http://", "https://")) else "",
+        description=values.get("description") or values.get("og:description") or "",
+        category=values.get("article:section") or "",
+        date=iso_date(date) or "",
+        image=values.get("og:image") or values.get("twitter:image") or "",
+    )
 
 
-def _trafilatura(text: str, url: str | None, **options) -> str:
-    """trafilatura.extract(text, ...) with its own warnings kept quiet; "" when it fails."""
+def _head(tree: HtmlElement | None,
+          article: dict[str, str]) -> tuple[ArticleMeta, bool, tuple[str, str]]:
+    """What the page says of itself, before it is changed: its metadata (_meta), whether it
+    is published (_published) and the candidates for its title (_titles)."""
+    if tree is None:
+        return ArticleMeta(), False, ("", "")
+    values = _meta_values(tree)
+    return _meta(tree, values, article), _published(tree, values), _titles(tree, values, article)
+
+
+def _published(tree: HtmlElement, values: dict[str, str]) -> bool:
+    """Whether the page carries social metadata (Open Graph, Twitter cards, article: tags,
+    JSON-LD or microdata articleBody), as news and blog pages do."""
+    return any(key.startswith(("og:", "twitter:", "article:")) for key in values) or bool(
+        xpath_elements(tree, "//*[@itemprop='articleBody'] | "
+                             "//script[@type='application/ld+json']"))
+
+
+def _titles(tree: HtmlElement, values: dict[str, str], article: dict[str, str]) -> tuple[str, str]:
+    """The candidates for the title: the social one (JSON-LD headline, og:title,
+    twitter:title) and the page's <title>."""
+    titles = xpath_elements(tree, "//title")
+    social = (squash(article.get("headline", ""))[:300] or values.get("og:title")
+              or values.get("twitter:title") or "")
+    return social, squash(titles[0].text_content()) if titles else ""
+
+
+def _trafilatura(text: str, url: str | None, *, output_format: str = "txt",
+                 include_formatting: bool | None = None, favor_recall: bool = False,
+                 favor_precision: bool = False) -> str:
+    """trafilatura.extract(text, ...) with its own warnings kept quiet; "" when it fails.
+    (The options and their defaults are trafilatura's.)"""
     import logging
 
     import trafilatura
@@ -108,38 +121,44 @@ def _trafilatura(text: str, url: str | None, **options) -> str:
             logger.setLevel(logging.ERROR)  # its warnings ("discarding data") are not ours
     try:
         return trafilatura.extract(text, url=url, include_comments=False, include_links=False,
-                                   include_images=False, deduplicate=False, **options) or ""
+                                   include_images=False, deduplicate=False, include_tables=True,
+                                   output_format=output_format,
+                                   include_formatting=include_formatting,
+                                   favor_recall=favor_recall, favor_precision=favor_precision
+                                   ) or ""
     except (ValueError, TypeError, etree.LxmlError, RecursionError):
         return ""
 
 
-def _extract(text: str, url: str | None):
+def _extract(text: str, url: str | None) -> HtmlElement | None:
     """trafilatura's idea of the main content, as an lxml element, or None."""
-    content = _trafilatura(text, url, output_format="html", include_tables=True,
-                           include_formatting=False, favor_recall=True)
+    content = _trafilatura(text, url, output_format="html", include_formatting=False,
+                           favor_recall=True)
     if not content.strip():
         return None
     tree = parse_document(content)
     return None if tree is None else body_of(tree)
 
 
-def _reference(cleaned: str, url: str | None, page, jsonld_body: str) -> Reference | None:
+def _reference(cleaned: str, url: str | None, page: HtmlElement | None,
+               jsonld_body: str) -> Reference | None:
     """The text that says which blocks are the story (htmlpick.py): trafilatura's precise
     extraction, else the page's JSON-LD articleBody, else its itemprop="articleBody"."""
-    text = _trafilatura(cleaned, url, include_tables=True, favor_precision=True)
+    text = _trafilatura(cleaned, url, favor_precision=True)
     if not text.strip():
         text = jsonld_body
     if not text.strip() and page is not None:
-        text = " ".join(e.text_content() for e in page.xpath("//*[@itemprop='articleBody']"))
+        text = " ".join(e.text_content()
+                        for e in xpath_elements(page, "//*[@itemprop='articleBody']"))
     return Reference(text) if text.strip() else None
 
 
-def _content_byline(tree) -> str:
+def _content_byline(tree: HtmlElement | None) -> str:
     """The author named in the page (rel/itemprop author, .byline): taken out of the text."""
     if tree is None:
         return ""
     found = ""
-    for element in tree.xpath(BYLINE_XPATH):
+    for element in xpath_elements(tree, BYLINE_XPATH):
         text = squash(element_text(element))
         if not found and 0 < len(text) <= 100:
             found = re.sub(r"^(by|written by|author:?)\s+", "", text, flags=re.IGNORECASE)
@@ -148,19 +167,19 @@ def _content_byline(tree) -> str:
     return found
 
 
-def _main_content(tree):
+def _main_content(tree: HtmlElement | None) -> tuple[HtmlElement | None, bool]:
     """The page's own <main> or <article> (furniture removed), and whether it was marked so."""
     if tree is None:
         return None, False
     strip_furniture(tree)
     for path in ("//main", "//*[@role='main']", "//article"):
-        found = tree.xpath(path)
+        found = xpath_elements(tree, path)
         if found:
             return max(found, key=lambda e: len(e.text_content())), True
     return body_of(tree), False
 
 
-def _story(page, reference: Reference, lang: str | None) -> list:
+def _story(page: HtmlElement, reference: Reference, lang: str | None) -> list[Item]:
     """The page's body read whole (scripts and styles removed: the reference decides what
     else is furniture), then cut to the story (htmlpick.py). Takes the scripts out of `page`."""
     strip_scripts(page)
@@ -169,11 +188,12 @@ def _story(page, reference: Reference, lang: str | None) -> list:
     return story_items(walker.items, reference)
 
 
-def _count_headings(element) -> int:
+def _count_headings(element: HtmlElement) -> int:
     return sum(1 for _ in element.iter(*HEADINGS))
 
 
-def _content(text: str, url: str | None, tree):
+def _content(text: str, url: str | None,
+             tree: HtmlElement | None) -> tuple[HtmlElement | None, bool]:
     """The element to read, and whether trafilatura picked it: the page's marked article,
     else trafilatura's pick unless it lost more than half the headings, else the page's body.
     Takes the furniture out of `tree`."""
@@ -186,7 +206,7 @@ def _content(text: str, url: str | None, tree):
     return own, False
 
 
-def _set_apart_removed(tree):
+def _set_apart_removed(tree: HtmlElement) -> HtmlElement:
     """A copy of the marked page for trafilatura, without what mark_roles set apart: note
     references (else "places1" is read), notes, clutter and asides."""
     from copy import deepcopy
@@ -198,33 +218,32 @@ def _set_apart_removed(tree):
     return copy
 
 
-def _notes_of(tree):
+def _notes_of(tree: HtmlElement) -> HtmlElement:
     """The page's notes (outermost note markers, in order) under one element, for the walker
     to read after trafilatura's pick: they land at the end of its last section."""
     from copy import deepcopy
 
     from lxml import html as lxml_html
 
-    holder = lxml_html.Element("div")
+    holder = html_tree(lxml_html.Element("div"))
     for notes in tree.iter(NOTES):
         if not any(a.tag == NOTES for a in notes.iterancestors()):
             holder.append(deepcopy(notes))
     return holder
 
 
-def _single_h1(tree) -> str:
+def _single_h1(tree: HtmlElement | None) -> str:
     """The text of the page's <h1> if it has exactly one, else ""."""
-    page_h1 = tree.xpath("//h1") if tree is not None else []
+    page_h1 = xpath_elements(tree, "//h1") if tree is not None else []
     return squash(element_text(page_h1[0])) if len(page_h1) == 1 else ""
 
 
-def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
+def parse_html(text: str, url: str | None = None) -> tuple[list[Item], ArticleMeta]:
     """HTML -> (headings and blocks in order, metadata)."""
     tree = parse_document(text)
     # What is read from the whole page comes first: the byline and furniture go next.
     jsonld = jsonld_article(tree) if tree is not None else {}
-    meta = _meta(tree, jsonld)
-    published = meta.pop("published", False)
+    meta, published, (og_title, page_title) = _head(tree, jsonld)
     cleaned = text
     if tree is not None:
         from lxml import html as lxml_html
@@ -234,13 +253,13 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
         cleaned = lxml_html.tostring(_set_apart_removed(tree), encoding="unicode")
     page_h1 = _single_h1(tree)
     byline = _content_byline(tree)
-    if byline and not meta.get("byline"):
-        meta["byline"] = byline
+    if byline and not meta.byline:
+        meta = replace(meta, byline=byline)
     # The story is cut from the whole page, before _content strips its furniture by class.
     from copy import deepcopy
 
     page = deepcopy(tree) if tree is not None else None
-    walker = BlockWalker(meta.get("lang"))
+    walker = BlockWalker(meta.lang or None)
     content, extracted = _content(cleaned, url, tree)
     if content is not None:
         walker.read(content)
@@ -253,16 +272,14 @@ def parse_html(text: str, url: str | None = None) -> tuple[list, dict]:
     if page is not None and (published or not items):
         reference = _reference(cleaned, url, page, jsonld.get("body", ""))
         if reference and (not items or story_share(items, reference) < 1.0):
-            items = _story(page, reference, meta.get("lang")) or items
+            items = _story(page, reference, meta.lang or None) or items
     items = items or _flat_text(text)
-    og_title, page_title = meta.pop("og_title", ""), meta.pop("page_title", "")
     headings = [i for i in items if isinstance(i, Heading) and squash(i.text)]
     if headings:
         top = min(h.level for h in headings)
         if [h for h in headings if h.level == top] == [headings[0]]:
             return items, meta  # the content's own single top heading is the title
-    meta["title"] = og_title or _site_stripped(page_title) or page_h1
-    return items, meta
+    return items, replace(meta, title=og_title or _site_stripped(page_title) or page_h1)
 
 
 def _flat_text(text: str) -> list:

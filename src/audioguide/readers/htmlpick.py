@@ -34,7 +34,8 @@ import json
 import re
 
 from ..models import Block, BlockKind, Skipped
-from .assemble import Heading, Note, NoteRef
+from .assemble import Heading, Item, Note, NoteRef
+from .htmlelement import HtmlElement, xpath_elements
 
 _WORD = re.compile(r"\w+")
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|Posting)$")
@@ -70,11 +71,11 @@ class Reference:
         return sum(1 for gram in grams if gram in found) / len(grams)
 
 
-def jsonld_article(tree) -> dict[str, str]:
+def jsonld_article(tree: HtmlElement) -> dict[str, str]:
     """What the page's JSON-LD says of its article (`NewsArticle`, `BlogPosting`,
     `Article`...): "body" (the longest articleBody), "headline", "author", "date"."""
     found: dict[str, str] = {}
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in xpath_elements(tree, "//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):
@@ -91,13 +92,13 @@ def jsonld_article(tree) -> dict[str, str]:
     return found
 
 
-def _is_article(item: dict) -> bool:
+def _is_article(item: dict[str, object]) -> bool:
     kind = item.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
 
 
-def _take_article(item: dict, found: dict[str, str]) -> None:
+def _take_article(item: dict[str, object], found: dict[str, str]) -> None:
     body = item.get("articleBody")
     if isinstance(body, str) and len(body) > len(found.get("body", "")):
         found["body"] = body
@@ -116,7 +117,7 @@ def _take_article(item: dict, found: dict[str, str]) -> None:
         found.setdefault("author", ", ".join(names[:3]))
 
 
-def _text_of(item) -> str | None:
+def _text_of(item: Item) -> str | None:
     """The text a reference decides on: a heading's or a text block's; None for the rest."""
     if isinstance(item, Heading):
         return item.text
@@ -125,7 +126,7 @@ def _text_of(item) -> str | None:
     return None
 
 
-def story_share(items: list, reference: Reference) -> float:
+def story_share(items: list[Item], reference: Reference) -> float:
     """The share of the words in the items' text blocks that the reference holds (1.0 when
     they have none)."""
     total = held = 0
@@ -137,7 +138,7 @@ def story_share(items: list, reference: Reference) -> float:
     return held / total if total else 1.0
 
 
-def story_items(items: list, reference: Reference) -> list:
+def story_items(items: list[Item], reference: Reference) -> list[Item]:
     """The items of the article: see the module's docstring. [] when no block matches."""
     story = [_text_of(item) is not None and reference.share(item.text) >= MATCH
              for item in items]
@@ -151,8 +152,8 @@ def story_items(items: list, reference: Reference) -> list:
         first -= 1
     while last + 1 < len(items) and not _is_text_block(items[last + 1]):
         last += 1
-    kept: list = []
-    roles: set = set()
+    kept: list[Item] = []
+    roles: set[Item] = set()
     for i, item in enumerate(items):
         if isinstance(item, Note):
             kept.append(item)  # notes are the notes role's to decide, wherever they are
@@ -172,7 +173,7 @@ def story_items(items: list, reference: Reference) -> list:
     return kept
 
 
-def _densest_run(items: list, story: list[bool]) -> tuple[int, int] | None:
+def _densest_run(items: list[Item], story: list[bool]) -> tuple[int, int] | None:
     """The run of items with the most story words less other words (Kadane's maximum
     subarray): one stray copy of a paragraph far down the page does not stretch it."""
     best, best_span = 0, None
@@ -192,15 +193,15 @@ def _densest_run(items: list, story: list[bool]) -> tuple[int, int] | None:
     return best_span
 
 
-def _is_figure(item) -> bool:
+def _is_figure(item: Item) -> bool:
     return isinstance(item, Block) and item.kind == BlockKind.FIGURE
 
 
-def _is_text_block(item) -> bool:
+def _is_text_block(item: Item) -> bool:
     return isinstance(item, Block) and item.kind in _TEXT_KINDS
 
 
-def _next_text(items: list, story: list[bool], at: int, step: int,
+def _next_text(items: list[Item], story: list[bool], at: int, step: int,
                stop_at_heading: bool = False, last: int | None = None) -> bool:
     """Whether the nearest text block from `at` (forwards or backwards) is story text; with
     `last`, also when there is none up to that item (the end of the story)."""

@@ -28,8 +28,14 @@ Everything here works on an lxml tree in place; nothing from the page becomes ma
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .assemble import iso_date, squash
+from .htmlelement import HtmlElement, html_tree, xpath_texts
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 SKIP, REF, NOTES, ASIDE, FIGURE, MATH, SAY = ("ag-skip", "ag-ref", "ag-notes", "ag-aside",
                                               "ag-figure", "ag-math", "ag-say")
@@ -89,21 +95,21 @@ _TEX_ANNOTATION = ("application/x-tex", "tex", "latex")
 MATH_CLASS = re.compile(r"(^|\s)(math|katex|katex-display|mathjax|MathJax|arithmatex)($|\s)")
 
 
-def _classes(element) -> str:
+def _classes(element: etree._Element) -> str:
     return " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
 
 
-def _tag(element) -> str:
+def _tag(element: etree._Element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def _remove(element) -> None:
+def _remove(element: HtmlElement) -> None:
     """Take an element out, keeping the text that follows it."""
     if element.getparent() is not None:
         element.drop_tree()
 
 
-def _visit(tree, handle) -> None:
+def _visit(tree: HtmlElement, handle: Callable[[HtmlElement], bool]) -> None:
     """Call `handle` on every element below `tree` in document order; an element it replaced
     or removed (it returns True) is not gone into."""
     stack = list(reversed([c for c in tree if isinstance(c.tag, str)]))
@@ -113,11 +119,12 @@ def _visit(tree, handle) -> None:
             stack.extend(reversed([c for c in element if isinstance(c.tag, str)]))
 
 
-def _replace(element, tag: str, inner: str = "", **attributes: str):
+def _replace(element: etree._Element, tag: str, inner: str = "",
+             **attributes: str) -> HtmlElement:
     """Put an empty (or `inner`-holding) marker element where `element` was; keep its tail."""
     from lxml import html as lxml_html
 
-    marker = lxml_html.Element(tag)
+    marker = html_tree(lxml_html.Element(tag))
     for name, value in attributes.items():
         marker.set(name, value)
     marker.text = inner or None
@@ -128,7 +135,7 @@ def _replace(element, tag: str, inner: str = "", **attributes: str):
     return marker
 
 
-def hidden(element) -> bool:
+def hidden(element: etree._Element) -> bool:
     """Not shown to a sighted reader (nor to a screen reader)."""
     return (_tag(element) == "template" or element.get("hidden") is not None
             or (element.get("aria-hidden") or "").strip().lower() == "true"
@@ -143,12 +150,13 @@ _BLOCK_EDGES = frozenset(("p", "div", "li", "dt", "dd", "td", "th", "tr", "secti
                           "figcaption", "blockquote", "br", "h1", "h2", "h3", "h4", "h5", "h6"))
 
 
-def spaced_text(element) -> str:
+def spaced_text(element: etree._Element) -> str:
     """An element's text with a space where a block starts or ends ("Related posts" and
     "Another walk" stay two phrases), squashed."""
     from lxml import etree
 
     parts: list[str] = []
+    node: etree._Element
     for event, node in etree.iterwalk(element, events=("start", "end")):
         edge = " " if _tag(node) in _BLOCK_EDGES else ""
         if event == "start":
@@ -158,7 +166,7 @@ def spaced_text(element) -> str:
     return squash("".join(parts))
 
 
-def drop_unseen(tree) -> None:
+def drop_unseen(tree: HtmlElement | None) -> None:
     """Remove hidden elements, heading permalinks and line and page numbers (in place).
 
     Hidden text with words in it stays as an ag-skip marker (kind "hidden")."""
@@ -169,7 +177,7 @@ def drop_unseen(tree) -> None:
     _unwrap_code_tables(tree)
 
 
-def _unseen_one(element) -> bool:
+def _unseen_one(element: HtmlElement) -> bool:
     """A hidden element, a heading's permalinks, a line or page number: out (True if gone)."""
     tag = _tag(element)
     if hidden(element):
@@ -188,7 +196,7 @@ def _unseen_one(element) -> bool:
     return False
 
 
-def _drop_permalinks(heading) -> None:
+def _drop_permalinks(heading: HtmlElement) -> None:
     """A heading's permalink elements: by class, or a link to an anchor that says "¶" or "#"."""
     for element in list(heading.iter()):
         if element is heading or not isinstance(element.tag, str):
@@ -201,10 +209,11 @@ def _drop_permalinks(heading) -> None:
             _remove(element)
 
 
-def _unwrap_code_tables(tree) -> None:
+def _unwrap_code_tables(tree: HtmlElement) -> None:
     """A code listing laid out as a table (its line numbers gone): just its <pre>."""
     for table in list(tree.iter("table")):
-        if table.getparent() is None:
+        parent = table.getparent()
+        if parent is None:
             continue
         cells = [c for c in table.iter("td", "th")]
         pres = list(table.iter("pre"))
@@ -212,10 +221,10 @@ def _unwrap_code_tables(tree) -> None:
             not squash(c.text_content()) or pres[0] in c.iter() for c in cells
         ):
             pres[0].tail = table.tail
-            table.getparent().replace(table, pres[0])
+            parent.replace(table, pres[0])
 
 
-def _math_one(element) -> bool:
+def _math_one(element: HtmlElement) -> bool:
     """MathML and rendered TeX -> ag-math holding the TeX (or the alt text, or the text)."""
     tag = _tag(element)
     if not (tag in ("math", "mjx-container") or (
@@ -228,7 +237,7 @@ def _math_one(element) -> bool:
     return True
 
 
-def _tex_of(element) -> str:
+def _tex_of(element: HtmlElement) -> str:
     """The TeX of a formula: its annotation, alttext, or its text without \\( \\) or $$."""
     for annotation in element.iter("annotation"):
         if (annotation.get("encoding") or "").lower() in _TEX_ANNOTATION:
@@ -247,7 +256,7 @@ _SCRIPTS = {"msup": "{}^{}", "msub": "{}_{}", "msubsup": "{}_{}^{}", "mfrac": "{
             "munderover": "{}_{}^{}"}
 
 
-def _mathml_linear(element, depth: int = 0) -> str:
+def _mathml_linear(element: etree._Element, depth: int = 0) -> str:
     """MathML as one line for the transcript: <msup><mi>r</mi><mn>2</mn></msup> -> "r^2",
     <mfrac> -> "a/b", <msqrt> -> "√(x)", operators spaced ("A = πr^2"); annotations left out."""
     tag = _tag(element).rpartition("}")[2]
@@ -268,7 +277,7 @@ def _mathml_linear(element, depth: int = 0) -> str:
     return "".join(_mathml_linear(c, depth + 1) for c in children)
 
 
-def mark_roles(tree) -> None:
+def mark_roles(tree: HtmlElement | None) -> None:
     """Rename notes, references, asides, figures and clutter to markers; expand <abbr> and
     <time> (in place). Asides count only inside an <article>/<main> (else they are sidebars)."""
     if tree is None:
@@ -287,13 +296,13 @@ _VISIBLE = ("descendant-or-self::text()[not(ancestor::script) and not(ancestor::
             "not(ancestor::noscript) and not(ancestor::template)]")
 
 
-def visible_length(element) -> int:
+def visible_length(element: etree._Element) -> int:
     """The length of an element's text without its scripts and styles (a page's inline
     scripts can outweigh its story)."""
-    return sum(len(text) for text in element.xpath(_VISIBLE))
+    return sum(len(text) for text in xpath_texts(element, _VISIBLE))
 
 
-def _mark_one(element, total: int) -> bool:
+def _mark_one(element: HtmlElement, total: int) -> bool:
     """Mark one element; True if it became a marker that is not gone into."""
     tag = _tag(element)
     marks = _classes(element)
@@ -326,7 +335,7 @@ def _mark_one(element, total: int) -> bool:
     return False
 
 
-def _clutter(element, tag: str, total: int) -> bool:
+def _clutter(element: HtmlElement, tag: str, total: int) -> bool:
     """Less than 30% of the page, and: marked as a widget by its class or role (not its id:
     ids come from headings) or as an ad (class, id, label; Google's <ins class="adsbygoogle">),
     holding no heading but one that names the widget ("Related posts"); or a block of links
@@ -349,7 +358,7 @@ def _clutter(element, tag: str, total: int) -> bool:
         and _mostly_links(element)
 
 
-def _mostly_links(element) -> bool:
+def _mostly_links(element: HtmlElement) -> bool:
     """Most of the element's text (its headings aside) is link text: a list of other pages."""
     text = words_in(element.text_content()) - sum(
         words_in(h.text_content()) for h in element.iter("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -357,7 +366,7 @@ def _mostly_links(element) -> bool:
     return text > 0 and links >= 0.6 * text
 
 
-def _is_noteref(element, tag: str, marks: str) -> bool:
+def _is_noteref(element: HtmlElement, tag: str, marks: str) -> bool:
     """<sup><a href="#fn1">1</a></sup>, <a class="footnote-reference">, [1] in a <sup>."""
     if tag == "a":
         href = element.get("href") or ""
@@ -372,7 +381,7 @@ def _is_noteref(element, tag: str, marks: str) -> bool:
     return False
 
 
-def _ref_key(element) -> str:
+def _ref_key(element: HtmlElement) -> str:
     for link in element.iter("a"):
         href = link.get("href") or ""
         if href.startswith("#"):
@@ -380,20 +389,21 @@ def _ref_key(element) -> str:
     return squash(element.text_content()).strip("[]")
 
 
-def _lone_image(img) -> bool:
+def _lone_image(img: HtmlElement) -> bool:
     """An image with alt text standing alone in its paragraph (not an icon inside a sentence)."""
     parent = img.getparent()
     if not (img.get("alt") or "").strip() or parent is None or _tag(parent) == "figure":
         return False
     if any(_tag(a) == "figure" for a in img.iterancestors()):
         return False
-    if _tag(parent) == "a":
-        parent = parent.getparent() if parent.getparent() is not None else parent
+    grandparent = parent.getparent()
+    if _tag(parent) == "a" and grandparent is not None:  # (an element with no children is falsy)
+        parent = grandparent
     return _tag(parent) in ("p", "div", "body", "main", "article", "section", "center") and (
         squash(parent.text_content()) == "" and len(list(parent.iter("img"))) == 1)
 
 
-def _mark_figure(element, tag: str) -> bool:
+def _mark_figure(element: HtmlElement, tag: str) -> bool:
     """A figure with an image -> ag-figure (caption, else alt); other figures stay (a quote or
     code in a <figure> is read as such). True if it became a marker."""
     if tag == "img":
@@ -407,7 +417,7 @@ def _mark_figure(element, tag: str) -> bool:
                 _classes(part)) and part.getparent() is not None:
             credits.append(spaced_text(part))
             _remove(part)
-    captions = []
+    captions: list[str] = []
     for caption in element.iter("figcaption"):
         kept, credit = split_credit(squash(caption.text_content()))
         captions.append(kept)
@@ -428,7 +438,7 @@ _FILE_NAME = re.compile(r"^\S+\.(jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$|^(image
                         re.I)
 
 
-def _alt(img) -> str:
+def _alt(img: etree._Element) -> str:
     """An image's alt text, unless it is only a file name ("airpods-2.jpg") or "image"."""
     alt = squash(img.get("alt") or "")
     return "" if _FILE_NAME.match(alt) else alt
@@ -483,7 +493,7 @@ def _clock(value: str) -> str | None:
                                                     else "")
 
 
-def _expand_abbreviations(tree) -> None:
+def _expand_abbreviations(tree: HtmlElement) -> None:
     """The first <abbr title> of each abbreviation reads "ABBR (title)", unless the title is
     already written around it."""
     seen: set[str] = set()
@@ -497,6 +507,6 @@ def _expand_abbreviations(tree) -> None:
         around = squash(parent.text_content()) if parent is not None else ""
         if title.casefold() in around.casefold():
             continue
-        for child in list(abbr):
+        for child in list(abbr.iterchildren()):
             child.drop_tree()
         abbr.text = f"{short} ({title})"

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind, Skipped
-from .assemble import Heading, Note, NoteRef, language_tag, squash
+from .assemble import Heading, Item, Note, NoteRef, language_tag, squash
 from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
+from .htmlelement import HtmlElement, html_tree, xpath_elements
 from .htmlroles import ASIDE, FIGURE, MATH, NOTES, REF, SAY, SKIP
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_DEPTH = 150  # deeper elements are read as flat text (no recursion past this)
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -49,16 +54,17 @@ _CODE_LANGUAGE = re.compile(r"(?:language|lang|highlight)-([\w+#-]+)")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _parser():
+def _parser() -> etree.HTMLParser:
     from lxml import html as lxml_html
 
-    return lxml_html.HTMLParser(
+    # lxml-stubs' HTMLParser lacks default_doctype (an lxml option since 2.x).
+    return lxml_html.HTMLParser(  # type: ignore[call-arg]
         recover=True, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
         default_doctype=False,
     )
 
 
-def parse_document(text: str):
+def parse_document(text: str) -> HtmlElement | None:
     """The page as an lxml tree (its <html> element), or None if lxml cannot build one."""
     from lxml import etree
     from lxml import html as lxml_html
@@ -66,30 +72,30 @@ def parse_document(text: str):
     # lxml refuses str input that declares its own encoding.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
-        return lxml_html.document_fromstring(text, parser=_parser())
+        return html_tree(lxml_html.document_fromstring(text, parser=_parser()))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
 
 
-def body_of(tree):
+def body_of(tree: HtmlElement) -> HtmlElement:
     """The tree's <body>, else the tree itself."""
-    bodies = tree.xpath("//body")
+    bodies = xpath_elements(tree, "//body")
     return bodies[0] if bodies else tree
 
 
-def strip_scripts(tree) -> None:
+def strip_scripts(tree: HtmlElement) -> None:
     """Remove scripts, styles, form controls and other elements that are never text (in
     place)."""
     _drop(tree, DROP_TAGS)
 
 
-def _drop(tree, tags) -> None:
+def _drop(tree: HtmlElement, tags: Iterable[str]) -> None:
     for element in list(tree.iter(*tags)):
         if element.getparent() is not None:
             element.drop_tree()
 
 
-def strip_furniture(tree) -> None:
+def strip_furniture(tree: HtmlElement) -> None:
     """Remove scripts, styles, navigation, headers, footers, sidebars, banners (in place).
 
     A container marked as furniture (class, id or role; or hidden) goes only if it holds less
@@ -109,12 +115,12 @@ def strip_furniture(tree) -> None:
             element.drop_tree()
 
 
-def _tag(node) -> str:
+def _tag(node: etree._Element) -> str:
     """An element's tag in lower case; "" for comments and processing instructions."""
     return node.tag.lower() if isinstance(node.tag, str) else ""
 
 
-def element_text(element, said: bool = False) -> str:
+def element_text(element: etree._Element, said: bool = False) -> str:
     """All text inside an element in document order, without scripts and styles; <br> and the
     edges of block elements break it ("Related posts" + "Another walk" never run together).
 
@@ -124,6 +130,7 @@ def element_text(element, said: bool = False) -> str:
 
     parts: list[str] = []
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
+    node: etree._Element
     for event, node in walker:
         if event in ("comment", "pi"):
             parts.append(node.tail or "")  # only the tail of a comment is text
@@ -148,7 +155,7 @@ def element_text(element, said: bool = False) -> str:
     return "".join(parts)
 
 
-def _block_element(element, tag: str) -> bool:
+def _block_element(element: etree._Element, tag: str) -> bool:
     """Whether the walker reads an element as a block: a block tag, or an inline or unknown
     one that holds blocks (a custom element wrapping the page, an <a> around a <div>)."""
     if tag in BLOCK_TAGS:
@@ -165,7 +172,7 @@ def _break(parts: list[str]) -> None:
         parts.append("\n")
 
 
-def lang_of(element) -> str:
+def lang_of(element: etree._Element) -> str:
     """An element's own language tag (`lang`, or `xml:lang` in XHTML), normalized; "" if none."""
     value = element.get("lang") or element.get(XML_LANG) or element.get("xml:lang") or ""
     return language_tag(value.strip())
@@ -198,20 +205,20 @@ class BlockWalker:
     """
 
     def __init__(self, doc_lang: str | None = None) -> None:
-        self.items: list = []
+        self.items: list[Item] = []
         self.inline: list[str] = []
         self.said: list[str] = []  # the inline run as it is said (parallel to `inline`)
         self.phrases: list[tuple[str, str]] = []  # foreign phrases in the inline run
         self.doc_lang = doc_lang or None
         self.lang = self.doc_lang  # the language in effect where the walker is
 
-    def read(self, element) -> None:
+    def read(self, element: HtmlElement) -> None:
         """Read `element` (the content root) with its own language, if it says one."""
         with self.lang_scope(element):
             self.walk(element)
 
     @contextmanager
-    def lang_scope(self, element) -> Iterator[None]:
+    def lang_scope(self, element: etree._Element) -> Iterator[None]:
         """Inside `element`, its `lang` (if any) is the language in effect."""
         saved = self.lang
         self.lang = lang_of(element) or saved
@@ -224,7 +231,7 @@ class BlockWalker:
         """Block.lang for a block made here: the language in effect unless it is the page's."""
         return None if same_lang(self.lang, self.doc_lang) else self.lang
 
-    def inline_text(self, element, phrases: list[tuple[str, str]]) -> str:
+    def inline_text(self, element: HtmlElement, phrases: list[tuple[str, str]]) -> str:
         """An inline element's text; its foreign-language parts are added to `phrases`, the
         markers in it (skips, note references, figures) to `items`."""
         for node in _outer_langs(element, self.lang):
@@ -238,7 +245,7 @@ class BlockWalker:
         self.inline.append(shown)
         self.said.append(shown if said is None else said)
 
-    def marker(self, node) -> None:
+    def marker(self, node: etree._Element) -> None:
         """What stands in the text for something skipped, a note reference or a figure."""
         if node.tag == SKIP:
             words = node.get("words") or "0"
@@ -255,7 +262,7 @@ class BlockWalker:
                 self.items.append(Skipped("clutter", node.get("credit") or "",
                                           int(words) if words.isdigit() else 0))
 
-    def role_block(self, element, tag: str) -> None:
+    def role_block(self, element: HtmlElement, tag: str) -> None:
         """Notes, an aside, a figure or a formula marked by htmlroles."""
         if tag == NOTES:
             self.notes(element)
@@ -270,7 +277,7 @@ class BlockWalker:
             if text:
                 self.items.append(Block(BlockKind.ASIDE, text, lang=self.block_lang()))
 
-    def notes(self, element) -> None:
+    def notes(self, element: HtmlElement) -> None:
         """Each note (an <li>, else the whole element) without its back links and label."""
         items = [li for li in element.iter("li")] or [element]
         for item in items:
@@ -292,7 +299,8 @@ class BlockWalker:
                                     spoken=said if said != text else None,
                                     langs=_kept_phrases(text, phrases)))
 
-    def walk(self, element, depth: int = 0, quote: bool = False, list_level: int = -1) -> None:
+    def walk(self, element: HtmlElement, depth: int = 0, quote: bool = False,
+             list_level: int = -1) -> None:
         if isinstance(element.tag, str) and element.text:
             self.add(element.text)
         for child in element:
@@ -310,11 +318,13 @@ class BlockWalker:
                 self.add(child.tail)
         self.flush(quote)
 
-    def block(self, element, tag: str, depth: int, quote: bool, list_level: int) -> None:
+    def block(self, element: HtmlElement, tag: str, depth: int, quote: bool,
+              list_level: int) -> None:
         with self.lang_scope(element):
             self.block_in_lang(element, tag, depth, quote, list_level)
 
-    def block_in_lang(self, element, tag: str, depth: int, quote: bool, list_level: int) -> None:
+    def block_in_lang(self, element: HtmlElement, tag: str, depth: int, quote: bool,
+                      list_level: int) -> None:
         if depth > MAX_DEPTH:
             text = squash(element_text(element))
             if text:
@@ -336,7 +346,7 @@ class BlockWalker:
         elif tag != "hr":
             self.walk(element, depth, quote, list_level)
 
-    def code(self, pre) -> None:
+    def code(self, pre: HtmlElement) -> None:
         """A <pre>: a CODE block, its language from a "language-x" class on it or its <code>."""
         code = element_text(pre).strip("\n")
         if not code.strip():
@@ -346,7 +356,7 @@ class BlockWalker:
         match = _CODE_LANGUAGE.search(classes or "")
         self.items.append(Block(CODE, code, spoken=code_note(match.group(1) if match else "")))
 
-    def table(self, table) -> None:
+    def table(self, table: HtmlElement) -> None:
         """A <table>: one TABLE block; its first row is the header if all its cells are <th>."""
         rows: list[list[str]] = []
         header = False
@@ -358,7 +368,7 @@ class BlockWalker:
         if any(squash(cell) for row in rows for cell in row):
             self.items.append(table_blocks(rows, has_header=header))
 
-    def list_children(self, element, depth: int, quote: bool, level: int) -> None:
+    def list_children(self, element: HtmlElement, depth: int, quote: bool, level: int) -> None:
         """A list's <li>s are items one level below `level`; anything else is read as a block."""
         for child in element:
             tag = _tag(child)
@@ -367,11 +377,11 @@ class BlockWalker:
             elif tag:
                 self.block(child, tag, depth, quote, level)
 
-    def list_item(self, element, depth: int, level: int) -> None:
+    def list_item(self, element: HtmlElement, depth: int, level: int) -> None:
         with self.lang_scope(element):
             self.list_item_in_lang(element, depth, level)
 
-    def list_item_in_lang(self, element, depth: int, level: int) -> None:
+    def list_item_in_lang(self, element: HtmlElement, depth: int, level: int) -> None:
         """The item's own text is one ITEM; nested lists and blocks follow one level deeper."""
         if depth > MAX_DEPTH:
             text = squash(element_text(element))
@@ -381,7 +391,7 @@ class BlockWalker:
         own: list[str] = [element.text or ""]
         said: list[str] = [element.text or ""]
         phrases: list[tuple[str, str]] = []
-        nested = []
+        nested: list[HtmlElement] = []
         for child in element:
             tag = _tag(child)
             if tag in BLOCK_TAGS and tag not in ITEM_INLINE:
@@ -406,15 +416,15 @@ class BlockWalker:
         self.flush(False)
 
 
-def _inline_math(element, parent) -> bool:
+def _inline_math(element: etree._Element, parent: etree._Element) -> bool:
     """A formula inside a sentence: not displayed as a block, with other text around it."""
     return element.get("display") != "block" and squash(element_text(parent)) != squash(
         element.text or "")
 
 
-def _outer_langs(element, lang: str | None) -> list:
+def _outer_langs(element: HtmlElement, lang: str | None) -> list[HtmlElement]:
     """The outermost elements in `element` (itself included) whose `lang` is not `lang`."""
-    found = []
+    found: list[HtmlElement] = []
     stack = [(element, lang)]
     while stack:
         node, in_effect = stack.pop()
@@ -427,7 +437,7 @@ def _outer_langs(element, lang: str | None) -> list:
     return found
 
 
-def parse_fragment(fragment: str, doc_lang: str | None = None) -> list:
+def parse_fragment(fragment: str, doc_lang: str | None = None) -> list[Item]:
     """Headings and blocks of an HTML fragment (an HTML block inside Markdown)."""
     tree = parse_document(f"<html><body>{fragment}</body></html>")
     if tree is None:

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind
-from .assemble import Heading, Note, NoteRef, iso_date, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, Note, NoteRef, iso_date, language_tag, squash
 from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
 from .htmltree import html_text, parse_fragment, same_lang
 
@@ -146,35 +146,36 @@ def _date(value) -> str | None:
     return None
 
 
-def front_matter(content: str) -> dict:
+def front_matter(content: str) -> ArticleMeta:
     """YAML front matter -> metadata; anything malformed or oddly typed is ignored."""
     if len(content) > MAX_FRONT_MATTER:
-        return {}
+        return ArticleMeta()
     import yaml
 
     try:
         data = yaml.safe_load(content)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
-        return {}  # a malformed header never stops the article being read
+        return ArticleMeta()  # a malformed header never stops the article being read
     if not isinstance(data, dict):
-        return {}
+        return ArticleMeta()
     data = {str(k).lower(): v for k, v in data.items() if isinstance(k, (str, int))}
-    meta: dict = {}
-    meta["title"] = _as_text(data.get("title"))
-    meta["byline"] = _first_text(data.get("author") or data.get("authors") or data.get("byline"))
-    meta["category"] = _first_text(data.get("category") or data.get("categories"))
-    meta["lang"] = language_tag(_as_text(data.get("lang") or data.get("language")))
-    meta["date"] = _date(data.get("date") or data.get("published"))
-    meta["description"] = _as_text(
-        data.get("description") or data.get("summary") or data.get("excerpt"))
     image = data.get("image") or data.get("cover")
     if isinstance(image, dict):
         image = image.get("image") or image.get("src") or image.get("url")
-    meta["image"] = _as_text(image) or None
     reading = _as_text(data.get("reading_time") or data.get("readingtime"))
-    if reading:
-        meta["reading_time"] = reading if "read" in reading else f"{reading} min read"
-    return {k: v for k, v in meta.items() if v}
+    if reading and "read" not in reading:
+        reading = f"{reading} min read"
+    return ArticleMeta(
+        title=_as_text(data.get("title")),
+        byline=_first_text(data.get("author") or data.get("authors") or data.get("byline")),
+        category=_first_text(data.get("category") or data.get("categories")),
+        lang=language_tag(_as_text(data.get("lang") or data.get("language"))),
+        date=_date(data.get("date") or data.get("published")) or "",
+        description=_as_text(
+            data.get("description") or data.get("summary") or data.get("excerpt")),
+        image=_as_text(image),
+        reading_time=reading,
+    )
 
 
 def _flattened(text: str) -> str:
@@ -213,8 +214,8 @@ class _TokenReader:
     in how many lists and quotes, in a heading, in a table."""
 
     def __init__(self) -> None:
-        self.items: list = []
-        self.meta: dict = {}
+        self.items: list[Item] = []
+        self.meta = ArticleMeta()
         self.list_depth = 0
         self.quote_depth = 0
         self.item_open: list[bool] = []  # per open list item: has its first paragraph been read?
@@ -283,7 +284,7 @@ class _TokenReader:
         """HTML with structure (headings, lists, tables...) is read as a page; else its text."""
         if not self.quote_depth and (HTML_STRUCTURE.search(content)
                                      or HTML_LANG.search(content)):
-            self.items.extend(parse_fragment(content, self.meta.get("lang")))
+            self.items.extend(parse_fragment(content, self.meta.lang or None))
             return
         fragment = html_text(content)
         if fragment:
@@ -293,7 +294,8 @@ class _TokenReader:
         """A run of text: a table cell, a heading, a list item's first paragraph, a quote or a
         paragraph, by where it stands."""
         # (no images in headings: badges)
-        content, langs = _inline_parts(token, not self.heading_level, self.meta.get("lang"))
+        content, langs = _inline_parts(token, not self.heading_level,
+                                       self.meta.lang or None)
         said = _said(token, content)
         children = token.children or []
         self.items.extend(NoteRef(str((c.meta or {}).get("label", ""))) for c in children
@@ -325,7 +327,7 @@ class _TokenReader:
             self.items.append(Block(PARAGRAPH, content, spoken=said, langs=langs))
 
 
-def parse_markdown(text: str) -> tuple[list, dict]:
+def parse_markdown(text: str) -> tuple[list[Item], ArticleMeta]:
     """Markdown -> (headings and blocks in order, metadata)."""
     reader = _TokenReader()
     for token in _tokens(text):

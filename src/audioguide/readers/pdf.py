@@ -33,13 +33,14 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import SourceError
 from ..models import ITEM, PARAGRAPH, Block, Skipped
 from ..speech.sentences import WORDS_PER_MINUTE
-from .assemble import Heading, language_tag, squash
+from .assemble import ArticleMeta, Heading, language_tag, squash
 from .book import Book, BookChapter, read_limited
 from .decode import clean_text
 from .pdf_furniture import (
@@ -303,19 +304,13 @@ def _title(info: dict[str, str], pages: list[list[Line]]) -> tuple[str, list[lis
     return title[:300], [*pages[:first], kept, *pages[first + 1:]]
 
 
-def _meta(info: dict[str, str], title: str) -> dict:
-    meta: dict = {}
-    if title:
-        meta["title"] = title
+def _meta(info: dict[str, str], title: str) -> ArticleMeta:
     author = squash(clean_text(info.get("author", "")))
-    if author and _LETTER.search(author):
-        meta["byline"] = author[:300]
-    if language_tag(info.get("lang", "")):
-        meta["lang"] = language_tag(info.get("lang", ""))
-    return meta
+    return ArticleMeta(title=title, byline=author[:300] if _LETTER.search(author) else "",
+                       lang=language_tag(info.get("lang", "")))
 
 
-def _words(items) -> int:
+def _words(items: Iterable[object]) -> int:
     return sum(len(item.text.split()) for item in items if isinstance(item, Block))
 
 
@@ -399,7 +394,7 @@ def _front(items: list, keep: bool) -> tuple[list[BookChapter], list]:
     return chapters, listed + [item for item in items if isinstance(item, Skipped)]
 
 
-def _book(items: list, meta: dict, keep_front_matter: bool) -> Book:
+def _book(items: list, meta: ArticleMeta, keep_front_matter: bool) -> Book:
     """Items -> chapters at the top heading level, the front matter before them, long
     chapters split at their next-level headings."""
     items = [item for item in items if not isinstance(item, Region)]

@@ -34,13 +34,14 @@ The plain-text rules (described here only), by the module that holds them:
 
 from __future__ import annotations
 
+from ..assemble import ArticleMeta, Item
 from .headings import TextReader
 from .lines import text_units
 from .metadata import take_metadata
 from .notes import notes_section, take_refs
 
 
-def parse_text(text: str) -> tuple[list, dict]:
+def parse_text(text: str) -> tuple[list[Item], ArticleMeta]:
     """Plain text -> (headings and blocks in order, metadata)."""
     units = text_units(text)
     meta = take_metadata(units)
