@@ -175,7 +175,11 @@ def minutes(ms: int) -> str:
 # The options of a build, shared by `build` and `sync`.
 BUILD_OPTIONS = [
     click.option("--engine", type=click.Choice(ENGINES), help="Voice engine (default: auto)."),
-    click.option("--voice", help="Engine voice: a Piper .onnx path, an espeak voice..."),
+    click.option("--voice", help="Engine voice: a Piper voice key (fr_FR-siwis-medium; fetched "
+                                 "once from the catalogue) or .onnx path, an espeak voice..."),
+    click.option("--no-download", is_flag=True, expose_value=False,
+                 callback=_remember("no_download"),
+                 help="Never fetch a --voice that is not installed: fail instead."),
     click.option("--lang", help="Language code (default: the article's, else en)."),
     click.option("--tld", help="gTTS accent: Google's top-level domain (com, co.uk, com.au...)."),
     click.option("--slow/--no-slow", default=None, help="gTTS: read slowly."),
@@ -261,6 +265,7 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
         ray_address=ray_address, cache_url=cache_url, per_chapter=per_chapter,
         skip=tuple(skip) or None, keep=tuple(keep) or None,
     )
+    voice_ready(ctx, settings)
     bar = ProgressBar(enabled=not ctx.quiet and sys.stderr.isatty())
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx), progress=bar)
     try:
@@ -321,6 +326,7 @@ def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait,
     given = {"base_url": base_url, "title": title, "author": author}
     settings = settings.with_(feed=replace(settings.feed, **{
         k: v for k, v in given.items() if v is not None}))
+    voice_ready(ctx, settings)
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx))
     report = run_sync(source, settings, SyncOptions(prune=prune, wait=wait), reporter)
     for failure in report.failed:
@@ -393,12 +399,28 @@ def sections(ctx: Context, source, as_json, as_text, as_markdown, skip, keep):
                f"{minutes(int(total_seconds * 1000)):>6}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @common_options
+@click.option("--all", "show_all", is_flag=True,
+              help="List the Piper catalogue's voices (fetched once, then read from the cache, "
+                   "offline too).")
+@click.option("--lang", help="With --all: the voices of this language only (fr, fr-FR, French).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_obj
-def voices(ctx: Context, as_json):
-    """Engines, voices and languages; which work offline."""
+@click.pass_context
+def voices(click_ctx: click.Context, show_all, lang, as_json):
+    """Engines, voices and languages; which work offline; the installed Piper voices and their
+    licences. --all lists the Piper catalogue.
+
+    \b
+    audioguide voices get KEY...      fetch catalogue voices (each file checked)
+    audioguide voices sample KEY      hear a voice (a Piper key, espeak:LANG, gtts:LANG)
+    audioguide voices remove KEY...   remove fetched voices"""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx = _context(click_ctx)
+    if show_all or lang:
+        _catalogue(ctx, lang, as_json)
+        return
     from .engines.select import format_voices
     from .engines.select import voices as voice_rows
 
@@ -410,6 +432,87 @@ def voices(ctx: Context, as_json):
 
     click.echo(format_voices(rows))
     click.echo(f"\naudio: {ffmpeg_choice().describe()}")
+
+
+def _catalogue(ctx: Context, lang: str | None, as_json: bool) -> None:
+    """`voices --all [--lang L]`: the catalogue's voices, each marked installed or not."""
+    from .engines.piper_voices import installed_voices
+    from .voices.catalogue import format_catalogue, load_catalogue, voices_for
+
+    catalogue = load_catalogue(ctx.settings().resolved_cache_dir())
+    installed = {voice.key for voice in installed_voices()}
+    rows = [voice.row(voice.key in installed) for voice in voices_for(catalogue, lang)]
+    if lang and not rows:
+        raise AudioguideError(f"the Piper catalogue has no voice for {lang!r}; "
+                                   "`audioguide voices --all` lists every language")
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_catalogue(rows))
+
+
+@voices.command("get")
+@common_options
+@click.argument("keys", nargs=-1, required=True)
+@click.pass_obj
+def voices_get(ctx: Context, keys):
+    """Fetch the Piper voices KEYS from the catalogue into the voices folder: each file is
+    checked against the catalogue's size and md5 before it is kept."""
+    from .voices.download import get_voices
+
+    cache_dir = ctx.settings().resolved_cache_dir()
+    for key, model in get_voices(list(keys), cache_dir, status_printer(ctx)):
+        click.echo(f"{key}: already installed" if model is None else f"{key}: installed {model}")
+
+
+@voices.command("remove")
+@common_options
+@click.argument("keys", nargs=-1, required=True)
+@click.pass_obj
+def voices_remove(ctx: Context, keys):
+    """Remove Piper voices fetched with `voices get` (their model, config and model card)."""
+    from .voices.download import remove_voice
+
+    for key in keys:
+        removed = remove_voice(key)
+        click.echo(f"{key}: removed {len(removed)} files")
+
+
+@voices.command("sample")
+@common_options
+@click.argument("key")
+@click.option("--text", help="What to say (default: a short sentence in the voice's language).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default="sample.mp3", show_default=True, help="The MP3 to write.")
+@click.option("--no-download", is_flag=True,
+              help="Never fetch a Piper voice that is not installed.")
+@click.pass_obj
+def voices_sample(ctx: Context, key, text, output, no_download):
+    """Speak a sentence in KEY's voice into an MP3, to hear it before a build.
+
+    \b
+    KEY is one of:
+      fr_FR-siwis-medium     a Piper catalogue key (fetched first if not installed)
+      path/to/voice.onnx     a Piper voice file
+      espeak:fr              espeak-ng in a language, or espeak:VOICE (espeak:en-gb-scotland)
+      gtts:de                Google Translate's voice in a language (online)"""
+    from .voices.download import ensure_voice
+    from .voices.sample import speak_sample
+
+    settings = ctx.settings()
+    ensure_voice(key, settings.resolved_cache_dir(), not no_download, status_printer(ctx))
+    seconds = speak_sample(key, output, settings, text, status_printer(ctx))
+    if not ctx.quiet:
+        click.echo(f"wrote {output}  {seconds:.1f} s")
+
+
+def voice_ready(ctx: Context, settings: Settings) -> None:
+    """A --voice that is a Piper catalogue key not installed here: fetched first, with a status
+    line, unless --no-download was given (then one line naming `voices get`)."""
+    from .voices.download import ensure_voice
+
+    ensure_voice(settings.voice, settings.resolved_cache_dir(),
+                 not getattr(ctx, "no_download", False), status_printer(ctx))
 
 
 @cli.command()
