@@ -126,6 +126,22 @@ def test_build_on_ray_equals_the_local_build(ray_cluster, articles, tmp_path):
     assert list((tmp_path / "cache-ray" / "clips").glob("*/*.clip"))  # the workers' cache
 
 
+def test_build_on_ray_per_chapter_equals_the_local_build(ray_cluster, tmp_path):
+    """--per-chapter on the cluster: one episode per chapter, as the local build makes them
+    (the same reading code); the cluster reuses the local build's clips (--cache-url), so
+    the timings agree to the ms."""
+    from test_sources_epub_pdf import CHAPTERS, make_epub
+
+    book, cache = make_epub(tmp_path / "harbour.epub"), str(tmp_path / "cache")
+    local = _build(str(book), "--per-chapter", "-o", str(tmp_path / "local"), "--cache-url", cache)
+    assert local.returncode == 0, local.stderr
+    remote = _build(str(book), "--per-chapter", "-o", str(tmp_path / "ray"), "--ray", ray_cluster,
+                    "--cache-url", cache)
+    assert remote.returncode == 0, remote.stderr
+    expected, got = timings(tmp_path / "local"), timings(tmp_path / "ray")
+    assert len(got) == len(CHAPTERS) and got == expected
+
+
 def test_sync_on_ray_equals_the_local_sync(ray_cluster, tmp_path):
     """The workers share the local sync's clip cache (--cache-url): equal to the ms."""
     from test_sync import FULL_TEXT, POSTS, Blog

@@ -238,6 +238,14 @@ def role_options(function):
                              "skipped is listed in the transcript.")(function)
 
 
+def reading_options(function):
+    """How sources are read, the same for `build` and `sync`: --per-chapter, --skip, --keep."""
+    function = role_options(function)
+    return click.option("--per-chapter/--no-per-chapter", default=None,
+                        help="EPUB and PDF: one episode per chapter (default: one per book)."
+                        )(function)
+
+
 @cli.command()
 @common_options
 @click.argument("sources", nargs=-1, required=True)
@@ -245,9 +253,7 @@ def role_options(function):
               help="Output folder (default: audio_out).")
 @build_options
 @cluster_options
-@click.option("--per-chapter/--no-per-chapter", default=None,
-              help="EPUB and PDF: one episode per chapter (default: one per book).")
-@role_options
+@reading_options
 @click.pass_obj
 def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rate, bitrate,
           jobs, no_cache, per_section, epub, announce, fmt, intro, outro, lexicon, image,
@@ -310,9 +316,10 @@ def _build(sources: list[str], settings: Settings, reporter) -> list:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @build_options
 @cluster_options
+@reading_options
 @click.pass_obj
 def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait, as_json,
-         no_cache, fmt, **options):
+         no_cache, fmt, skip, keep, **options):
     """Keep a podcast in step with SOURCE: an RSS or Atom feed, a sitemap.xml (URL or file)
     or a folder of articles. New and edited articles are built, the feed rewritten."""
     from dataclasses import replace
@@ -322,7 +329,8 @@ def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait,
     from .sync import sync as run_sync
 
     settings = ctx.settings(output_dir=output_dir, use_cache=False if no_cache else None,
-                            format=fmt, **options)
+                            format=fmt, skip=tuple(skip) or None, keep=tuple(keep) or None,
+                            **options)
     given = {"base_url": base_url, "title": title, "author": author}
     settings = settings.with_(feed=replace(settings.feed, **{
         k: v for k, v in given.items() if v is not None}))

@@ -506,15 +506,10 @@ def result_from(manifest: Manifest, folder: Path, skipped: bool = False) -> Epis
 def build_episodes(sources: list[str], settings: Settings,
                    reporter: Reporter | None = None) -> list[EpisodeResult]:
     """Build one episode per source; the public entry point of the library."""
-    from .readers import expand_sources, read_articles
+    from .readers import read_sources
 
     reporter = reporter or Reporter()
-    paths = expand_sources(list(sources))
-    articles: list[tuple[Article, float]] = []
-    for source in paths:  # read everything first: a bad source stops the build before any work
-        t = time.perf_counter()
-        read = read_articles(source, settings)  # a book with --per-chapter: one per chapter
-        articles.extend((article, (time.perf_counter() - t) / len(read)) for article in read)
+    articles = read_sources(sources, settings)
     output_dir = prepare_output_dir(Path(settings.output_dir))
     results = []
     taken: set[str] = set()

@@ -153,9 +153,9 @@ def _result(ray, ref) -> EpisodeResult | str:
 def build_sources_on_ray(sources: list[str], settings: Settings,
                          reporter: Reporter | None = None) -> list[EpisodeResult]:
     """`audioguide build --ray`: build_episodes with the episodes on the cluster."""
-    from ..readers import expand_sources, read_source
+    from ..readers import read_sources
 
-    articles = [read_source(path, settings) for path in expand_sources(list(sources))]
+    articles = [article for article, _ in read_sources(sources, settings)]
     output_dir = prepare_output_dir(Path(settings.output_dir))
     results: list[EpisodeResult | None] = [None] * len(articles)
     errors = []

@@ -14,6 +14,7 @@ feed.xml are written only when they change, so a run with nothing new changes no
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -29,7 +30,15 @@ from ..manifest import manifest_folders
 from ..models import Article, EpisodeResult
 from ..outdir import clean_stale_staging, make_staging, prepare_output_dir
 from ..pipeline import Builder, Reporter
-from ..readers import MAX_BYTES, decode_bytes, read_source, read_text, sniff_format
+from ..readers import (
+    MAX_BYTES,
+    decode_bytes,
+    read_articles,
+    read_source,
+    read_text,
+    sniff_format,
+)
+from ..readers.book import book_kind
 from ..readers.fetch import fetch_conditional
 from ..settings import Settings
 from .sources import Entry, read_entries
@@ -40,7 +49,7 @@ SAVE_EVERY_S = 30.0  # the state is saved during long runs too: a killed run los
 # whether an entry whose text is unchanged is handed to the build at all).
 BUILD_FIELDS = ("engine", "voice", "lang", "tld", "slow", "rate", "bitrate", "per_section",
                 "epub", "announce", "intro_summary", "format", "intro", "outro", "lexicon",
-                "image", "target_lufs", "true_peak", "pauses")
+                "image", "target_lufs", "true_peak", "pauses", "skip", "keep", "per_chapter")
 
 
 @dataclass
@@ -93,7 +102,8 @@ def sync(source: str, settings: Settings, options: SyncOptions | None = None,
     options = options or SyncOptions()
     reporter = reporter or Reporter()
     check_base_url(settings.feed.base_url)
-    entries = unique(read_entries(source, settings))  # a bad source stops here: DIR untouched
+    # a bad source stops here: DIR untouched
+    entries = unique(chapter_entries(read_entries(source, settings), settings))
     output_dir = open_output(Path(settings.output_dir))
     with locked(output_dir, options.wait):
         report = _run(entries, settings, options, reporter, output_dir)
@@ -107,6 +117,38 @@ def check_base_url(base_url: str) -> None:
         raise SettingsError(
             "sync writes the podcast feed and needs the address it will be published at: "
             "pass --base-url https://... (or base_url under [feed] in audioguide.toml)")
+
+
+def chapter_entries(entries: list[Entry], settings: Settings) -> list[Entry]:
+    """With --per-chapter, each book (EPUB, PDF) of a folder source is one entry per chapter,
+    "<path>#chapter-<n>", as `build --per-chapter` makes one episode per chapter."""
+    if not settings.per_chapter:
+        return entries
+    expanded: list[Entry] = []
+    for entry in entries:
+        if entry.path is None or not book_kind(Path(entry.path)):
+            expanded.append(entry)
+            continue
+        try:
+            count = len(book_chapters(entry.path, settings))
+        except AudioguideError as exc:
+            expanded.append(replace(entry, problem=" ".join(str(exc).split())))
+            continue
+        expanded.extend(replace(entry, link=f"{entry.link}#chapter-{n}", chapter=n)
+                        for n in range(1, count + 1))
+    return expanded
+
+
+def book_chapters(path: str, settings: Settings) -> list[Article]:
+    """A book's chapters as read_articles gives them, read once per sync (cached by path,
+    size and time, and the reading settings)."""
+    st = Path(path).stat()
+    return _book_chapters(path, (st.st_size, st.st_mtime_ns), settings)
+
+
+@functools.lru_cache(maxsize=2)
+def _book_chapters(path: str, stamp: tuple[int, int], settings: Settings) -> list[Article]:
+    return read_articles(path, settings)
 
 
 def unique(entries: list[Entry]) -> list[Entry]:
@@ -175,13 +217,15 @@ def examine(entry: Entry, record: Record | None, settings: Settings,
         body = sha(entry.content)
         if same is not None and same.body == body:
             return None
-        article = read_text(entry.content, entry.content_format, entry.link)
+        article = read_text(entry.content, entry.content_format, entry.link, settings)
         return Job(entry, with_entry(article, entry, from_feed=True), Record("", body, meta))
     if entry.path is not None:
         body = sha(Path(entry.path).read_bytes()[: MAX_BYTES + 1])
         if same is not None and same.body == body:
             return None
-        return Job(entry, read_source(entry.path, settings), Record("", body, meta))
+        article = (book_chapters(entry.path, settings)[entry.chapter - 1] if entry.chapter
+                   else read_source(entry.path, settings))
+        return Job(entry, article, Record("", body, meta))
     return examine_page(entry, same, meta, settings)
 
 
@@ -198,7 +242,7 @@ def examine_page(entry: Entry, same: Record | None, meta: str, settings: Setting
         same.etag, same.last_modified = got.etag, got.last_modified
         return None
     text = decode_bytes(got.body, entry.url)
-    article = read_text(text, got.fmt or sniff_format(text), entry.url)
+    article = read_text(text, got.fmt or sniff_format(text), entry.url, settings)
     return Job(entry, with_entry(article, entry, from_feed=False),
                Record("", body, meta, got.etag, got.last_modified))
 

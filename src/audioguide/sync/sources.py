@@ -47,6 +47,7 @@ class Entry:
     content: str | None = None  # the full text the feed carries
     content_format: str = "html"  # "html" or "txt"
     path: str | None = None  # a folder source's file
+    chapter: int | None = None  # with --per-chapter, a book's chapter (from 1) in `path`
     problem: str | None = None  # why it cannot be read; it fails alone
 
 
