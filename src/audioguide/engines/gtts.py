@@ -6,7 +6,7 @@ into a batchexecute `f.req` body (`gTTS.get_bodies()` gives them), and the answe
 part, never retries and turns certificate checks off; this adapter sends the same requests
 through one pooled `requests.Session` with verification on, a timeout, and retries with
 exponential backoff, full jitter and Retry-After. The proxy and CA environment variables
-(HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE) work as they do for requests.
+(HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE) apply, .netrc never (http_session.py).
 
 The endpoint is `settings.gtts_url`, else the environment variable AUDIOGUIDE_GTTS_URL, else
 Google's for the tld: https://translate.google.<tld>/_/TranslateWebserverUi/data/batchexecute
@@ -202,16 +202,10 @@ class GTTSEngine(Engine):
         """The pooled session (made on first use), and the parts pool with it."""
         with self._lock:
             if self._session is None:
-                import requests
-                from requests.adapters import HTTPAdapter
+                from ..http_session import open_session
 
-                session = requests.Session()
-                session.verify = True  # REQUESTS_CA_BUNDLE still applies: trust_env stays on
-                adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(self.jobs, 4),
-                                      max_retries=0)
-                session.mount("https://", adapter)
-                session.mount("http://", adapter)
-                session.headers.update(self.HEADERS)
+                session = open_session(self.settings.timeout, self.HEADERS,
+                                       pool_size=max(self.jobs, 4))
                 self._session = session
                 if self.jobs > 1:
                     self._parts_pool = ThreadPoolExecutor(
@@ -411,6 +405,8 @@ def probe(settings: Settings, timeout: float = 3.0) -> str | None:
     `timeout` seconds, else the reason in a few words."""
     import requests
 
+    from ..http_session import open_session
+
     url = endpoint(settings)
     lang = normalize_lang(settings.lang or "en")
     (body,) = request_bodies("Hi", lang, settings.tld, slow=False)
@@ -418,9 +414,8 @@ def probe(settings: Settings, timeout: float = 3.0) -> str | None:
 
     def ask() -> None:
         try:
-            with requests.Session() as session:
-                response = session.post(url, data=body, headers=GTTSEngine.HEADERS,
-                                        timeout=(timeout, timeout))
+            with open_session(timeout, GTTSEngine.HEADERS) as session:
+                response = session.post(url, data=body)
                 content = response.content
         except requests.exceptions.SSLError:
             outcome.append("TLS certificate check failed")

@@ -1,16 +1,21 @@
-"""Fetch an article over http(s): a time-out, a size cap, bounded redirects, the content type."""
+"""Fetch an article over http(s): a time-out, a size cap, bounded redirects, the content type.
+The session is http_session's: the user's proxies and CA bundle, never .netrc credentials."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import SourceError
 
+if TYPE_CHECKING:
+    import requests
+
 MAX_REDIRECTS = 5
-USER_AGENT = "audioguide/0.1 (+https://pypi.org/project/audioguide/)"
 TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -54,14 +59,12 @@ def fetch_conditional(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024
     """GET `url` with If-None-Match / If-Modified-Since when `etag` / `last_modified` are
     given: a Fetched with status 304 and no body when the server says nothing changed.
     `kinds` maps the content types accepted to a format (default: TYPES, web pages and text)."""
-    import requests
+    from ..http_session import open_session
 
     _check_scheme(url, url)
     deadline = time.monotonic() + 4 * timeout
     current = url
-    with requests.Session() as session:
-        session.headers.update(_headers(etag, last_modified))
-        session.trust_env = False  # no proxies or .netrc credentials from the environment
+    with open_session(timeout, _headers(etag, last_modified)) as session:
         for _ in range(MAX_REDIRECTS + 1):
             response = _get(session, current, url, timeout)
             with response:
@@ -75,7 +78,6 @@ def fetch_conditional(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024
 
 def _headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {
-        "User-Agent": USER_AGENT,
         "Accept-Encoding": "identity",  # no decompression bombs
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
     }
@@ -86,12 +88,12 @@ def _headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     return headers
 
 
-def _get(session, current: str, url: str, timeout: float):
+def _get(session: requests.Session, current: str, url: str, timeout: float
+         ) -> requests.Response:
     import requests
 
     try:
-        return session.get(current, timeout=(timeout, timeout), stream=True,
-                           allow_redirects=False)
+        return session.get(current, stream=True, allow_redirects=False)
     except requests.exceptions.Timeout as exc:
         raise SourceError(f"{url}: no answer within {timeout:g} s; "
                           "check the address or try again later") from exc
@@ -102,7 +104,7 @@ def _get(session, current: str, url: str, timeout: float):
                           "check the address and your network") from exc
 
 
-def _answer(response, url: str, max_bytes: int, deadline: float, timeout: float,
+def _answer(response: requests.Response, url: str, max_bytes: int, deadline: float, timeout: float,
             kinds: dict[str, str]) -> Fetched:
     """The final (non-redirect) response as a Fetched, or the one-line error it means."""
     etag = response.headers.get("ETag") or None
@@ -149,7 +151,7 @@ def _too_large(url: str, max_bytes: int) -> str:
     return f"{url} is larger than {max_bytes // (1024 * 1024)} MB: give a smaller page"
 
 
-def _chunks(response):
+def _chunks(response: requests.Response) -> Iterator[bytes]:
     """What the server has sent so far, chunk by chunk: one socket read each, never waiting to
     fill a chunk (so a server trickling one byte at a time still meets the deadline check)."""
     read1 = getattr(response.raw, "read1", None)  # urllib3 >= 2
@@ -163,7 +165,8 @@ def _chunks(response):
         yield chunk
 
 
-def _body(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:
+def _body(response: requests.Response, url: str, max_bytes: int, deadline: float,
+          timeout: float) -> bytes:
     import requests
     import urllib3
 

@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import SourceError
 from ..readers import MAX_BYTES, expand_sources, is_url, sniff_format
 from ..readers.fetch import TYPES, fetch_conditional
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_TYPES = {
     "application/rss+xml": "xml",
@@ -83,7 +88,7 @@ def folder_entries(source: str) -> list[Entry]:
             for path in expand_sources([source])]
 
 
-def _root(data: bytes, source: str):
+def _root(data: bytes, source: str) -> etree._Element:
     """The document's root element, parsed safely (no entities, no network)."""
     from lxml import etree
 
@@ -127,8 +132,8 @@ def parse_document(data: bytes, source: str, base: str | None) -> list[Entry]:
     return entries
 
 
-def sitemap_entries(root) -> list[Entry]:
-    entries = []
+def sitemap_entries(root: etree._Element) -> list[Entry]:
+    entries: list[Entry] = []
     for url in root.iterfind("{*}url"):
         loc = (url.findtext("{*}loc") or "").strip()
         date = _iso((url.findtext("{*}lastmod") or "").strip())
@@ -157,7 +162,7 @@ def _text(value: object) -> str:
     return " ".join(str(value or "").split())
 
 
-def _feed_entry(entry, feed_lang: str | None, number: int) -> Entry:
+def _feed_entry(entry: Mapping[str, Any], feed_lang: str | None, number: int) -> Entry:
     link, guid = _text(entry.get("link")), _text(entry.get("id"))
     content, fmt, content_lang = _full_text(entry)
     title = _text(entry.get("title"))
@@ -174,7 +179,7 @@ def _feed_entry(entry, feed_lang: str | None, number: int) -> Entry:
                  content_format=fmt, problem=problem)
 
 
-def _full_text(entry) -> tuple[str | None, str, str | None]:
+def _full_text(entry: Mapping[str, Any]) -> tuple[str | None, str, str | None]:
     """(text, "html" or "txt", language) of content:encoded / Atom content, if carried."""
     for part in entry.get("content") or []:
         value = str(part.get("value") or "")
