@@ -120,6 +120,8 @@ def test_paragraphs_without_paragraph_marks(manifest):
         ("ar", ("ar", "rtl")),
         ('en"><script>', ("en", "ltr")),
         (None, ("en", "ltr")),
+        ("he-il", ("he-IL", "rtl")),
+        ("zh_hant", ("zh-Hant", "ltr")),
     ],
 )
 def test_html_lang(lang, expected):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 from html import escape
@@ -18,16 +17,13 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
+from .. import langtag
 from ..atomic import write_parts
 from ..manifest import CueRecord, Manifest
 from ..models import Chapter, CueKind
 from .markup import clean_text, clean_title
 from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
 
-RTL_LANGUAGES = frozenset(
-    ["ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"]
-)
-_LANG_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 DOWNLOADS = (
     ("vtt", "Transcript with timings (WebVTT)"),
     ("srt", "Subtitles (SRT)"),
@@ -67,11 +63,8 @@ def content_security_policy(style: str, script: str | None = None) -> str:
 
 def html_lang(lang: object) -> tuple[str, str]:
     """A valid BCP 47 tag for <html lang> and the text direction; 'en' when it is not one."""
-    tag = str(lang or "").strip().replace("_", "-")
-    if not _LANG_TAG.fullmatch(tag):
-        tag = "en"
-    direction = "rtl" if tag.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
-    return tag, direction
+    tag = langtag.tag(str(lang or "")) or "en"
+    return tag, langtag.direction(tag)
 
 
 def clock(ms: int) -> str:
