@@ -1,5 +1,10 @@
 """audioguide: turn written articles into accessible, chaptered podcast episodes."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from .errors import (
     AudioguideError,
     EngineError,
@@ -14,8 +19,12 @@ from .models import Article, Block, Chapter, Clip, Cue, EpisodeResult, Section, 
 from .settings import Settings
 from .version import __version__
 
+if TYPE_CHECKING:
+    from .pipeline import Reporter
 
-def build_episodes(sources, settings=None, reporter=None):
+
+def build_episodes(sources: Iterable[str], settings: Settings | None = None,
+                   reporter: Reporter | None = None) -> list[EpisodeResult]:
     """Build one episode per source (path, URL or "-"); see audioguide.pipeline."""
     from .pipeline import build_episodes as build
 

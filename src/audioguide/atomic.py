@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import OutputError
 
@@ -27,7 +27,7 @@ _UMASK = _read_umask()  # read once at import: os.umask is process-wide
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "wb"):
+def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """A file handle whose contents replace `path` (os.replace) only when the block ends
     without an exception; otherwise the temporary file is removed and `path` is untouched."""
     path = Path(path)
@@ -48,7 +48,7 @@ def atomic_open(path: Path, mode: str = "wb"):
 
 
 @contextlib.contextmanager
-def _output(path: Path, mode: str) -> Iterator[IO]:
+def _output(path: Path, mode: str) -> Iterator[IO[Any]]:
     """atomic_open, its errors as one OutputError line that names the file and what to do."""
     try:
         with atomic_open(path, mode) as handle:
@@ -92,7 +92,7 @@ def write_parts(path: Path, parts: Iterable[str]) -> Path:
     return path
 
 
-def write_json(path: Path, document, indent: int = 1, newline: bool = False) -> Path:
+def write_json(path: Path, document: object, indent: int = 1, newline: bool = False) -> Path:
     """`document` as strict JSON (UTF-8, indented; no NaN or Infinity), streamed to the file
     as it is encoded: an episode of 7,000 cues would otherwise hold some 200,000 small strings
     at once (+7 MB)."""

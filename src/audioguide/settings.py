@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .errors import SettingsError
 from .models import AudioFormat, EngineName
@@ -107,7 +108,7 @@ class Settings:
 
         return Path(user_cache_dir("audioguide"))
 
-    def with_(self, **changes) -> Settings:
+    def with_(self, **changes: Any) -> Settings:  # (any field: dataclasses.replace's type)
         return replace(self, **changes)
 
 
@@ -126,9 +127,13 @@ def validate(settings: Settings) -> Settings:
     return settings
 
 
-def _dataclass_from(cls, table: dict, where: str):
+_Table = TypeVar("_Table", "Pauses", "FeedSettings")  # a [table] of the settings file
+
+
+def _dataclass_from(cls: type[_Table], table: dict[str, Any], where: str) -> _Table:
+    """A [table] of the settings file (TOML: values of any type) -> Pauses or FeedSettings."""
     known = {f.name: f for f in fields(cls)}
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
         if name not in known:

@@ -4,15 +4,23 @@ with its peaks under a ceiling, in fixed-size chunks so memory does not grow wit
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .loudness import integrated_loudness, sliding_min
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    from .loudness import Samples
 
 MIN_CLIP_LOUDNESS_S = 0.4  # BS.1770 needs one 400 ms block to measure
 LIMIT_CHUNK = 1 << 16  # samples limited at a time: memory stays the same for any clip length
 LOOK_S = 0.003  # the limiter looks this far each way around every sample
 
 
-def clip_loudness(samples, rate: int) -> float | None:
+def clip_loudness(samples: Samples, rate: int) -> float | None:
     """Integrated loudness (LUFS, BS.1770) of a clip, or None when it is too short or silent."""
     if len(samples) < MIN_CLIP_LOUDNESS_S * rate:
         return None
@@ -20,14 +28,14 @@ def clip_loudness(samples, rate: int) -> float | None:
     return loudness if math.isfinite(loudness) else None
 
 
-def _chunks(n: int, margin: int):
+def _chunks(n: int, margin: int) -> Iterator[tuple[int, int, int, int]]:
     """(start, stop, low, high): LIMIT_CHUNK pieces of range(n), with `margin` more each side."""
     for start in range(0, n, LIMIT_CHUNK):
         stop = min(n, start + LIMIT_CHUNK)
         yield start, stop, max(0, start - margin), min(n, stop + margin)
 
 
-def peak_room(samples, rate: int, ceiling: float):
+def peak_room(samples: Samples, rate: int, ceiling: float) -> Samples:
     """For each sample, the largest gain that keeps every sample within LOOK_S of it at or
     under `ceiling` (a minimum filter of ceiling / |sample|)."""
     import numpy as np
@@ -42,7 +50,8 @@ def peak_room(samples, rate: int, ceiling: float):
     return room
 
 
-def _moving_average(values, length: int):
+def _moving_average(values: NDArray[np.float32] | NDArray[np.float64],
+                    length: int) -> NDArray[np.float64]:
     """Mean over a centred window of odd `length` (the ends repeated), by a running sum."""
     import numpy as np
 
@@ -51,7 +60,7 @@ def _moving_average(values, length: int):
     return (total[length:] - total[:-length]) / length
 
 
-def clamp(samples, ceiling: float):
+def clamp(samples: Samples, ceiling: float) -> Samples:
     """Cut the float32 rounding (a few 1e-8) that can leave a limited sample just over
     `ceiling`; in place."""
     import numpy as np
@@ -62,7 +71,8 @@ def clamp(samples, ceiling: float):
     return np.clip(samples, -limit, limit, out=samples)
 
 
-def apply_limited_gain(samples, room, gain: float, rate: int, ceiling: float):
+def apply_limited_gain(samples: Samples, room: Samples, gain: float, rate: int,
+                       ceiling: float) -> Samples:
     """samples x gain, the gain lowered smoothly wherever `room` (peak_room) is below it.
 
     The wanted gain min(1, room / gain) is smoothed by a triangle (two running means) reaching
@@ -80,12 +90,12 @@ def apply_limited_gain(samples, room, gain: float, rate: int, ceiling: float):
     return clamp(out, ceiling)
 
 
-def peak(samples) -> float:
+def peak(samples: Samples) -> float:
     """The largest magnitude in `samples` (0 for none), without a clip-sized abs() copy."""
     return max(float(samples.max()), -float(samples.min())) if len(samples) else 0.0
 
 
-def limit_peaks(samples, rate: int, ceiling: float):
+def limit_peaks(samples: ArrayLike, rate: int, ceiling: float) -> Samples:
     """A look-ahead peak limiter on one clip: no sample above `ceiling` (linear)."""
     import numpy as np
 
@@ -107,12 +117,12 @@ class Leveler:
     # episode measures about this much below its clips (measured on piper and espeak episodes).
     EPISODE_OFFSET_LU = 1.3
 
-    def __init__(self, target_lufs: float, ceiling_db: float = -3.5):
+    def __init__(self, target_lufs: float, ceiling_db: float = -3.5) -> None:
         self.target = target_lufs + self.EPISODE_OFFSET_LU
         self.ceiling = 10 ** (ceiling_db / 20)
         self.last_gain_db = 0.0
 
-    def level(self, samples, rate: int):
+    def level(self, samples: ArrayLike, rate: int) -> Samples:
         import numpy as np
 
         samples = np.asarray(samples, dtype=np.float32)

@@ -12,6 +12,14 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Samples = NDArray[np.float32]  # mono, in [-1, 1]
+    FloatSamples = NDArray[np.float32] | NDArray[np.float64]
 
 BLOCK_S = 0.4
 STEP_S = 0.1  # 75% overlap
@@ -20,7 +28,8 @@ IMPULSE_S = 0.15
 BLOCK_SAMPLES = 1 << 15  # overlap-add block
 
 
-def _biquad(kind: str, gain_db: float, q: float, fc: float, rate: int) -> tuple[list, list]:
+def _biquad(kind: str, gain_db: float, q: float, fc: float,
+            rate: int) -> tuple[list[float], list[float]]:
     a_ = 10 ** (gain_db / 40)
     w0 = 2 * math.pi * fc / rate
     alpha = math.sin(w0) / (2 * q)
@@ -38,7 +47,7 @@ def _biquad(kind: str, gain_db: float, q: float, fc: float, rate: int) -> tuple[
 
 
 @functools.lru_cache(maxsize=8)
-def k_weighting_impulse(rate: int):
+def k_weighting_impulse(rate: int) -> NDArray[np.float64]:
     """Impulse response of the K-weighting cascade at `rate` (numpy array)."""
     import numpy as np
 
@@ -59,7 +68,7 @@ def k_weighting_impulse(rate: int):
 
 
 @functools.lru_cache(maxsize=6)
-def _impulse_spectrum(rate: int, fft_size: int):
+def _impulse_spectrum(rate: int, fft_size: int) -> NDArray[np.complex128]:
     import numpy as np
 
     return np.fft.rfft(k_weighting_impulse(rate), fft_size)
@@ -76,7 +85,7 @@ def _fft_size(n: int) -> int:
     return best
 
 
-def k_weighted(samples, rate: int):
+def k_weighted(samples: Samples, rate: int) -> Samples:
     """The K-weighted signal (float32), by overlap-add in fixed blocks: besides the result,
     memory stays small and the same for a long clip as for a short one."""
     import numpy as np
@@ -93,7 +102,7 @@ def k_weighted(samples, rate: int):
     return out[: len(samples)]
 
 
-def block_energies(samples, rate: int):
+def block_energies(samples: Samples, rate: int) -> NDArray[np.float64]:
     """Mean square of the K-weighted signal in each 400 ms gating block (75% overlap).
 
     Two clip-sized float32 arrays at most (the input and the weighted signal, squared in
@@ -116,7 +125,7 @@ def block_energies(samples, rate: int):
     return (energy[np.searchsorted(edges, ends)] - energy[np.searchsorted(edges, starts)]) / block
 
 
-def integrated_loudness(samples, rate: int) -> float:
+def integrated_loudness(samples: FloatSamples, rate: int) -> float:
     """Gated integrated loudness in LUFS (-inf for silence); needs at least one 400 ms block."""
     import numpy as np
 
@@ -135,7 +144,7 @@ def integrated_loudness(samples, rate: int) -> float:
     return -0.691 + 10 * math.log10(final.mean())
 
 
-def sliding_min(values, width: int):
+def sliding_min(values: Samples, width: int) -> Samples:
     """Minimum over a centred window of odd `width` at every index (edges repeat the ends).
 
     van Herk / Gil-Werman: running minima forwards and backwards within blocks of `width`,

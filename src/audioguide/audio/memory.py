@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from typing import TYPE_CHECKING
 
 from .clips import pydub_segment_class
+
+if TYPE_CHECKING:
+    import ctypes
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's own starting value
@@ -19,7 +23,7 @@ def warm_up() -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _libc():
+def _libc() -> ctypes.CDLL | None:
     """The C library, or None where it has no malloc_trim (glibc has it)."""
     import ctypes
     import ctypes.util

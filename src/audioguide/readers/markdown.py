@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind
 from .assemble import ArticleMeta, Heading, Item, Note, NoteRef, iso_date, language_tag, squash
 from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
 from .htmltree import html_text, parse_fragment, same_lang
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 MAX_FRONT_MATTER = 64 * 1024
 MAX_NESTING = 100
@@ -48,12 +52,12 @@ def _html_lang(tag: str) -> tuple[str, str] | None:
     return "open", language_tag(next(filter(None, found.groups()), "") if found else "")
 
 
-def _inline_text(token, images: bool = True) -> str:
+def _inline_text(token: Token, images: bool = True) -> str:
     """The text of an inline run: links as their text, images as their alt text (if `images`)."""
     return _inline_parts(token, images)[0]
 
 
-def _inline_parts(token, images: bool = True,
+def _inline_parts(token: Token, images: bool = True,
                   doc_lang: str | None = None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """An inline run's text and its phrases in another language than `doc_lang`: inline
     `<span lang="fr">...</span>` and Pandoc's `[...]{lang=fr}` (the outermost ones)."""
@@ -85,7 +89,7 @@ def _inline_parts(token, images: bool = True,
     return text, tuple(dict.fromkeys(kept))
 
 
-def _said(token, text: str) -> str | None:
+def _said(token: Token, text: str) -> str | None:
     """An inline run as said, when it holds a formula: each `$...$` as `inline_math_said`
     ("$v = d / t$" -> "a formula shown in the transcript"; "$x$" -> "x"); else None."""
     formulas = [c.content for c in token.children or [] if c.type == "math_inline"]
@@ -95,7 +99,7 @@ def _said(token, text: str) -> str | None:
     return said if formulas and said != text else None
 
 
-def _undollared(token, text: str) -> str:
+def _undollared(token: Token, text: str) -> str:
     """The run with its formulas as bare TeX (a heading, a table cell): "$x^2$" -> "x^2"."""
     for tex in (c.content for c in token.children or [] if c.type == "math_inline"):
         text = text.replace(f"${tex}$", tex, 1)
@@ -120,7 +124,7 @@ def _span_edge(edge: tuple[str, str] | None, parts: list[str], opened: list[tupl
         phrases.append((squash("".join(parts[start:])), lang))
 
 
-def _as_text(value) -> str:
+def _as_text(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, (str, int, float)):
@@ -128,7 +132,7 @@ def _as_text(value) -> str:
     return ""
 
 
-def _first_text(value) -> str:
+def _first_text(value: object) -> str:
     if isinstance(value, list):
         return next((_as_text(v) for v in value if _as_text(v)), "")
     if isinstance(value, dict):
@@ -136,7 +140,7 @@ def _first_text(value) -> str:
     return _as_text(value)
 
 
-def _date(value) -> str | None:
+def _date(value: object) -> str | None:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -190,7 +194,7 @@ def _flattened(text: str) -> str:
     return "\n".join(lines)
 
 
-def _tokens(text: str) -> list:
+def _tokens(text: str) -> list[Token]:
     """markdown-it's tokens for `text`, with front matter and tables, never losing deep text."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.attrs import attrs_plugin
@@ -223,7 +227,7 @@ class _TokenReader:
         self.table: list[list[str]] | None = None  # the rows so far, inside a table
         self.note_key: str | None = None  # inside a footnote's definition: its label
 
-    def read(self, token) -> None:
+    def read(self, token: Token) -> None:
         kind = token.type
         if kind == "front_matter":
             self.meta = front_matter(token.content)
@@ -247,7 +251,7 @@ class _TokenReader:
         elif kind == "inline":
             self.inline(token)
 
-    def nesting(self, kind: str, token) -> None:
+    def nesting(self, kind: str, token: Token) -> None:
         """Lists, list items, quotes and headings opening and closing."""
         if kind in ("bullet_list_open", "ordered_list_open"):
             self.list_depth += 1
@@ -290,7 +294,7 @@ class _TokenReader:
         if fragment:
             self.items.append(Block(QUOTE if self.quote_depth else PARAGRAPH, fragment))
 
-    def inline(self, token) -> None:
+    def inline(self, token: Token) -> None:
         """A run of text: a table cell, a heading, a list item's first paragraph, a quote or a
         paragraph, by where it stands."""
         # (no images in headings: badges)

@@ -17,10 +17,15 @@ import ctypes
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from .assemble import squash
 from .decode import clean_text
+
+if TYPE_CHECKING:  # (pypdfium2 ships no type information: these are only names for mypy)
+    from pypdfium2 import PdfDocument, PdfTextPage
+    from pypdfium2.raw import FPDF_DEST
 
 MAX_PAGES = 3000
 GAP_EM = 1.5  # a gap this many ems wide between words cuts a line into runs
@@ -48,7 +53,7 @@ class OutlineEntry:
     top: float | None = None  # where on the page it points (from the bottom), if it says
 
 
-def open_pdf(data: bytes, source: str):
+def open_pdf(data: bytes, source: str) -> PdfDocument:
     """The PDFium document; damaged and password-protected files as one-line errors."""
     import pypdfium2 as pdfium
 
@@ -62,7 +67,7 @@ def open_pdf(data: bytes, source: str):
                           "again") from exc
 
 
-def all_lines(document, source: str) -> list[list[Line]]:
+def all_lines(document: PdfDocument, source: str) -> list[list[Line]]:
     """Every page's lines in reading order."""
     count = len(document)
     if count > MAX_PAGES:
@@ -84,7 +89,7 @@ def all_lines(document, source: str) -> list[list[Line]]:
     return pages
 
 
-def raw_text(document) -> str:
+def raw_text(document: PdfDocument) -> str:
     """PDFium's own text of every page, as it gives it (for benchmarks/pdfs.py)."""
     out = []
     for number in range(len(document)):
@@ -96,7 +101,7 @@ def raw_text(document) -> str:
 class _Chars:
     """Boxes and origins of one text page's characters, measured on demand."""
 
-    def __init__(self, textpage, text: str):
+    def __init__(self, textpage: PdfTextPage, text: str) -> None:
         import pypdfium2.raw as pdfium_c
 
         self.c = pdfium_c
@@ -124,7 +129,7 @@ class _Chars:
         return float(self.c.FPDFText_GetFontSize(self.page, self.index(text_index)))
 
 
-def _page_runs(textpage, number: int, width: float, height: float) -> list[Line]:
+def _page_runs(textpage: PdfTextPage, number: int, width: float, height: float) -> list[Line]:
     text = textpage.get_text_range()
     chars = _Chars(textpage, text)
     runs: list[Line] = []
@@ -250,7 +255,7 @@ def _with_indent(lines: list[Line], columns: list[list[Line]]) -> list[Line]:
     return out
 
 
-def outline(document) -> list[OutlineEntry]:
+def outline(document: PdfDocument) -> list[OutlineEntry]:
     """The outline (bookmarks) in order; [] without one or when it is damaged."""
     import pypdfium2.raw as pdfium_c
 
@@ -274,7 +279,7 @@ def outline(document) -> list[OutlineEntry]:
     return entries
 
 
-def _dest_top(dest) -> float | None:
+def _dest_top(dest: FPDF_DEST) -> float | None:
     import pypdfium2.raw as pdfium_c
 
     has_x, has_y, has_zoom = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
@@ -284,7 +289,7 @@ def _dest_top(dest) -> float | None:
     return None
 
 
-def metadata(document) -> dict[str, str]:
+def metadata(document: PdfDocument) -> dict[str, str]:
     """Title, Author and the catalog's language, as the file gives them."""
     import pypdfium2.raw as pdfium_c
 

@@ -20,8 +20,12 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SettingsError
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _PLACEHOLDER = 0xF0000  # Unicode private use: survives every step untouched
 _PLACEHOLDERS = re.compile("[\U000f0000-\U000fffff]")
@@ -222,7 +226,7 @@ def load_pls(data: bytes, path: Path) -> Lexicon:
     return Lexicon(entries, exact=exact, phonemes=phonemes, source=path)
 
 
-def _pls_root(data: bytes, path: Path):
+def _pls_root(data: bytes, path: Path) -> etree._Element:
     """The <lexicon> element of a PLS document; SettingsError for anything else."""
     from lxml import etree
 
@@ -235,7 +239,8 @@ def _pls_root(data: bytes, path: Path):
         raise SettingsError(
             f"{path}, line {line}: not well-formed XML ({exc.msg}); see the W3C PLS 1.0 format"
         ) from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    # (lxml-stubs' DocInfo lacks doctype, which lxml has had since 2.0)
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # type: ignore[union-attr]
         raise SettingsError(f"{path}: a PLS lexicon may not have a <!DOCTYPE>; remove it")
     root = tree.getroot()
     if _local(root) != "lexicon" or etree.QName(root).namespace not in (None, PLS_NAMESPACE):
@@ -245,20 +250,21 @@ def _pls_root(data: bytes, path: Path):
     return root
 
 
-def _local(element) -> str:
+def _local(element: etree._Element) -> str:
     """An element's name without its namespace ("" for comments and the like)."""
     tag = element.tag
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _pronunciation(lexeme, default_alphabet: str, english: bool, where: str,
+def _pronunciation(lexeme: etree._Element, default_alphabet: str, english: bool, where: str,
                    word: str) -> tuple[str, str]:
     """(spoken form, IPA or "") of a <lexeme>: its preferred <alias> or <phoneme>."""
     choices = [e for e in lexeme if _local(e) in ("alias", "phoneme")]
     if not choices:
         raise SettingsError(f"{where}: entry {word!r} has no <alias> or <phoneme>; give one")
     chosen = next((e for e in choices if e.get("prefer") == "true"), choices[0])
-    text = " ".join("".join(chosen.itertext()).split())
+    # (lxml gives str; lxml-stubs says str or bytes)
+    text = " ".join("".join(t for t in chosen.itertext() if isinstance(t, str)).split())
     if not text:
         raise SettingsError(f"{where}: entry {word!r} has an empty <{_local(chosen)}>")
     if _local(chosen) == "alias":
