@@ -13,7 +13,7 @@
 
 Written here rather than taken from `langcodes`: these rules keep the tags an article gives
 as they are spelled (langcodes replaces deprecated subtags, "iw" -> "he", and would change
-what episode.json, the feed and the page record), and they need no data tables.
+what the manifest, the feed and the page record), and they need no data tables.
 """
 
 from __future__ import annotations
