@@ -254,7 +254,8 @@ def test_one_pooled_session_is_reused(fake_google):
     assert engine._session is session
     adapter = session.get_adapter(fake_google.url)
     assert adapter._pool_maxsize >= 4
-    assert session.trust_env is True and session.verify is True
+    # proxies and the CA bundle come from http_session, never .netrc (tests/test_http_session.py)
+    assert session.trust_env is False and session.verify is True
 
 
 # -- TLS: verification on, REQUESTS_CA_BUNDLE honoured ---------------------------------------
