@@ -282,7 +282,7 @@ def parse_html(text: str, url: str | None = None) -> tuple[list[Item], ArticleMe
     return items, replace(meta, title=og_title or _site_stripped(page_title) or page_h1)
 
 
-def _flat_text(text: str) -> list:
+def _flat_text(text: str) -> list[Item]:
     """Last resort for pages lxml cannot build (too deep, too broken): text between blocks."""
     pieces = re.split(r"<(?:/?(?:p|div|br|h[1-6]|li|tr|section|article|main|body)\b)[^>]*>",
                       text, flags=re.IGNORECASE)

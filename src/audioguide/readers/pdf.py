@@ -40,7 +40,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..models import ITEM, PARAGRAPH, Block, Skipped
 from ..speech.sentences import WORDS_PER_MINUTE
-from .assemble import ArticleMeta, Heading, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, language_tag, squash
 from .book import Book, BookChapter, read_limited
 from .decode import clean_text
 from .pdf_furniture import (
@@ -171,7 +171,7 @@ class _Paragraphs:
         self.gap = gaps.most_common(1)[0][0] if gaps else 14
         lengths = sorted(len(line.text) for line in lines)
         self.full = lengths[len(lengths) * 3 // 4] if lengths else 60
-        self.items: list = []
+        self.items: list[Item | Region] = []
         self.text = ""
         self.kind = PARAGRAPH
         self.last: Line | None = None
@@ -232,7 +232,8 @@ class _Paragraphs:
         self.items.append(mark)
 
 
-def _items(pages: list[list[Line]], marks: dict[tuple[int, float], Heading | Region]) -> list:
+def _items(pages: list[list[Line]], marks: dict[tuple[int, float], Heading | Region]
+           ) -> list[Item | Region]:
     """Headings, Regions, Blocks and Skipped parts in reading order. A mark at a whole index
     is its line; one at a fractional index goes before the line after it."""
     paragraphs = _Paragraphs([line for page in pages for line in page])
@@ -314,7 +315,7 @@ def _words(items: Iterable[object]) -> int:
     return sum(len(item.text.split()) for item in items if isinstance(item, Block))
 
 
-def _chapters(items: list, top: int) -> list[BookChapter]:
+def _chapters(items: list[Item], top: int) -> list[BookChapter]:
     """Items from a heading of level `top` on -> one chapter per such heading; the headings
     below keep their place, one level up (1 = just below the chapter)."""
     chapters: list[BookChapter] = []
@@ -349,7 +350,7 @@ def _folded(chapters: list[BookChapter]) -> list[BookChapter]:
     """Chapters without text (an index, a contents bookmark) leave; their skipped parts are
     listed with the chapter before them (the first: the one after)."""
     out: list[BookChapter] = []
-    waiting: list = []
+    waiting: list[Item] = []
     for chapter in chapters:
         if any(isinstance(item, Block) for item in chapter.items):
             out.append(replace(chapter, items=(*waiting, *chapter.items)))
@@ -365,7 +366,7 @@ def _folded(chapters: list[BookChapter]) -> list[BookChapter]:
     return out or chapters
 
 
-def _front(items: list, keep: bool) -> tuple[list[BookChapter], list]:
+def _front(items: list[Item], keep: bool) -> tuple[list[BookChapter], list[Skipped]]:
     """What comes before the first chapter -> (chapters read: the front matter when kept,
     an abstract; skipped parts listed at the start of the first chapter)."""
     start = next((n for n, item in enumerate(items) if isinstance(item, (Block, Heading))
@@ -374,7 +375,7 @@ def _front(items: list, keep: bool) -> tuple[list[BookChapter], list]:
     if start is not None:
         abstract = items[start:]
         opening = _ABSTRACT.sub("", abstract[0].text, count=1)
-        body: list = [Block(PARAGRAPH, opening)] if opening else []
+        body: list[Item] = [Block(PARAGRAPH, opening)] if opening else []
         body += [replace(item, level=1) if isinstance(item, Heading) else item
                  for item in abstract[1:]]
         if _words(body):
@@ -394,10 +395,10 @@ def _front(items: list, keep: bool) -> tuple[list[BookChapter], list]:
     return chapters, listed + [item for item in items if isinstance(item, Skipped)]
 
 
-def _book(items: list, meta: ArticleMeta, keep_front_matter: bool) -> Book:
+def _book(marked: list[Item | Region], meta: ArticleMeta, keep_front_matter: bool) -> Book:
     """Items -> chapters at the top heading level, the front matter before them, long
     chapters split at their next-level headings."""
-    items = [item for item in items if not isinstance(item, Region)]
+    items = [item for item in marked if not isinstance(item, Region)]
     top = min((item.level for item in items if isinstance(item, Heading)), default=None)
     if top is None:
         return Book(chapters=(BookChapter("", tuple(items)),), meta=meta)

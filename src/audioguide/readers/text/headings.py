@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ...models import ITEM, LEADIN, PARAGRAPH, QUOTE, Block
-from ..assemble import Heading, NoteRef, is_faq_title, is_question
+from ..assemble import Heading, Item, NoteRef, is_faq_title, is_question
 from ..blocks import table_blocks
 from .lines import BODY_KINDS, CODE_HINT, CODE_LIKE, TERMINAL, Unit, UnitKind, one_line, unlabel
 
@@ -132,11 +132,11 @@ class TextReader:
         self.idents = _ident_headings(units)
         self.fields = _repeated_fields(units)
         self.one_group = len({unit.group for unit in units}) <= 1
-        self.items: list = []
+        self.items: list[Item] = []
         self.in_faq = False  # under an FAQ heading: "...?" lines are questions
         self.stack: list[int] = []  # the indents of the open list levels
 
-    def read(self) -> list:
+    def read(self) -> list[Item]:
         for index, unit in enumerate(self.units):
             if unit.kind != UnitKind.ITEM:
                 self.stack.clear()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ...models import ITEM, LEADIN, PARAGRAPH, Block, BlockKind
-from ..assemble import Heading, Note, squash
+from ..assemble import Heading, Item, Note, squash
 from .headings import strip_anchor
 from .lines import CODE_LIKE, Unit, UnitKind, one_line
 
@@ -59,19 +59,22 @@ def _note_key(text: str, place: int) -> tuple[str, str]:
     return next(g for g in label.groups() if g), text[label.end():]
 
 
-def notes_section(items: list) -> list:
+def _heads_notes(item: Item) -> bool:
+    """A heading or a lead-in: what may stand above a notes list."""
+    return isinstance(item, Heading) or isinstance(item, Block) and item.kind == LEADIN
+
+
+def notes_section(items: list[Item]) -> list[Item]:
     """The items with the blocks after a last "Notes" heading (or "Notes:" lead-in) made into
     Notes, keyed by their label ("[1]", "1.") or their place in a numbered list."""
-    start = next((n for n in range(len(items) - 1, -1, -1)
-                  if isinstance(items[n], Heading) or isinstance(items[n], Block)
-                  and items[n].kind == LEADIN), None)
+    start = next((n for n in range(len(items) - 1, -1, -1) if _heads_notes(items[n])), None)
     if start is None or not NOTES_TITLE.match(strip_anchor(items[start].text).strip()):
         return items
     body = items[start + 1:]
     if not body or not all(isinstance(b, Block) and b.kind in (PARAGRAPH, ITEM) for b in body):
         return items
     texts = [part for block in body for part in NOTE_START.split(block.text)]
-    notes: list = []
+    notes: list[Item] = []
     for place, text in enumerate(texts, 1):
         key, note = _note_key(text, place)
         notes.append(Note(Block(BlockKind.NOTE, note), key))
