@@ -244,6 +244,13 @@ def test_the_language_picks_region_then_quality(server):
     assert PiperEngine.languages() == ["de", "en", "fr"]
 
 
+def test_a_piper_voice_key_means_piper_under_auto(server):
+    _install("fr_FR-a-low")
+    engine, reason = choose_engine(Settings(voice="fr_FR-a-low"), "fr")
+    assert isinstance(engine, PiperEngine) and engine.voice_name() == "fr_FR-a-low"
+    assert reason == "engine: piper (chosen with --voice, reads fr)"
+
+
 def test_without_a_voice_of_the_language_espeak_reads_with_a_warning(server):
     warnings: list[str] = []
     engine, reason = choose_engine(Settings(engine="piper"), "it", on_warn=warnings.append)
