@@ -535,9 +535,11 @@ def voice_ready(ctx: Context, settings: Settings) -> None:
 @click.option("--language", help="Feed language (default: the episodes').")
 @click.option("--explicit/--clean", default=None, help="itunes:explicit (default: clean).")
 @click.option("--email", help="Owner e-mail for itunes:owner.")
+@click.option("--check", "check_feed", is_flag=True,
+              help="Then list what Apple Podcasts and the Podcast Index would refuse (exit 1).")
 @click.pass_obj
 def feed(ctx: Context, folder, base_url, title, author, description, image, category, language,
-         explicit, email):
+         explicit, email, check_feed):
     """Write FOLDER/feed.xml and FOLDER/index.html for the episodes built in FOLDER."""
     from dataclasses import replace
 
@@ -552,6 +554,47 @@ def feed(ctx: Context, folder, base_url, title, author, description, image, cate
     path = write_feed(folder, feed_settings)
     if not ctx.quiet:
         click.echo(f"wrote {path}")
+    if check_feed:
+        _check_feed(folder)
+
+
+def _check_feed(folder: Path) -> None:
+    from .series.check import check_feed
+
+    problems = check_feed(folder)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"audioguide: error: {len(problems)} problem(s): Apple Podcasts or the "
+                   "Podcast Index would refuse this feed", err=True)
+        sys.exit(1)
+    click.echo(f"feed check passed: {folder / 'feed.xml'} meets Apple Podcasts' and the "
+               "Podcast Index's rules")
+
+
+@cli.command()
+@common_options
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 lets phones on this network subscribe.")
+@click.pass_obj
+def serve(ctx: Context, folder, port, host):
+    """Serve FOLDER as a podcast host does (byte ranges, ETags) until Ctrl-C."""
+    from .series.serve import make_server, startup
+    from .series.serve import serve as serve_forever
+
+    server = make_server(folder, host, port)
+    line, warning = startup(folder, server, host)
+    click.echo(line)
+    if warning:
+        click.echo(f"audioguide: warning: {warning}", err=True)
+    try:
+        serve_forever(server)
+    except KeyboardInterrupt:
+        if not ctx.quiet:
+            click.echo("audioguide: stopped", err=True)
 
 
 @cli.command()
