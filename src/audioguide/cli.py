@@ -599,6 +599,26 @@ def serve(ctx: Context, folder, port, host):
 
 @cli.command()
 @common_options
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--base-url", help="Where the output folder is served (https://...).")
+@click.option("--all", "every", is_flag=True,
+              help="FOLDER is the output folder: print a JSON map of article URL -> snippet.")
+@click.pass_obj
+def embed(ctx: Context, folder, base_url, every):
+    """Print the snippet (one script, one element) that puts FOLDER's read-along player into
+    the article's own page; writes the player's script and stylesheet beside the episodes."""
+    from .series.embed import embed_all, embed_episode
+
+    base = base_url or ctx.settings().feed.base_url
+    if every:
+        snippets = {s.article: s.html for s in embed_all(folder, base)}
+        click.echo(json.dumps(snippets, ensure_ascii=False, indent=1))
+    else:
+        click.echo(embed_episode(folder, base).html, nl=False)
+
+
+@cli.command()
+@common_options
 @click.argument("episode", type=click.Path(path_type=Path))
 @click.option("--model", default="tiny", show_default=True,
               help="faster-whisper model name or model folder.")
