@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 Span = tuple[int, int]
 # Not phonemes of a word: separators, stress and length marks, pauses, punctuation.
@@ -46,7 +46,8 @@ def _monotonic(spans: list[Span], total: int) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def _index_map(a_len: int, b_len: int, opcodes) -> dict[int, int]:
+def _index_map(a_len: int, b_len: int,
+               opcodes: Iterable[tuple[str, int, int, int, int]]) -> dict[int, int]:
     """Which index of b each index of a corresponds to (equal runs one to one, replaced runs
     in proportion), from SequenceMatcher opcodes."""
     mapping: dict[int, int] = {}

@@ -13,11 +13,11 @@ VERSION = "1.2.0"
 MIME_TYPE = "application/json+chapters"
 
 
-def _field(chapter: Mapping | object, name: str):
+def _field(chapter: Mapping[str, int | str] | object, name: str) -> int | str:
     return chapter[name] if isinstance(chapter, Mapping) else getattr(chapter, name)
 
 
-def chapters_json(chapters: Iterable[Mapping | object], title: str) -> str:
+def chapters_json(chapters: Iterable[Mapping[str, int | str] | object], title: str) -> str:
     """The chapters file: startTime/endTime in seconds, exactly start_ms/1000 and end_ms/1000.
 
     `chapters` are manifest dicts (title, start_ms, end_ms) or models.Chapter objects."""
@@ -35,5 +35,6 @@ def chapters_json(chapters: Iterable[Mapping | object], title: str) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_chapters_json(path: Path, chapters: Iterable[Mapping | object], title: str) -> Path:
+def write_chapters_json(path: Path, chapters: Iterable[Mapping[str, int | str] | object],
+                        title: str) -> Path:
     return write_bytes(Path(path), chapters_json(chapters, title))

@@ -7,9 +7,16 @@ import hashlib
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes
 from .markup import clean_title
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
+
+    Font = FreeTypeFont | ImageFont  # what ImageFont.load_default returns
+    GlyphKey = tuple[bytes, tuple[float, float, float, float], float]
 
 # Tried in order; Pillow's own scalable font is the last resort (Latin only).
 FONT_CANDIDATES = (
@@ -47,7 +54,7 @@ def _needs_cjk(text: str) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _font(size: int, cjk: bool):
+def _font(size: int, cjk: bool) -> Font:
     from PIL import ImageFont
 
     for name in (CJK_CANDIDATES if cjk else ()) + FONT_CANDIDATES:
@@ -61,13 +68,13 @@ def _font(size: int, cjk: bool):
         return ImageFont.load_default()
 
 
-def _glyph_key(font, ch: str):
+def _glyph_key(font: Font, ch: str) -> GlyphKey:
     from PIL import Image
 
     return Image.Image()._new(font.getmask(ch)).tobytes(), font.getbbox(ch), font.getlength(ch)
 
 
-def _drawable(text: str, font) -> str:
+def _drawable(text: str, font: Font) -> str:
     """Drop characters the font has no glyph for (they would print as empty boxes)."""
     try:
         missing = _glyph_key(font, "\U0010fffd")
@@ -92,11 +99,11 @@ def _drawable(text: str, font) -> str:
     return " ".join("".join(kept).split())
 
 
-def _width(text: str, font) -> float:
+def _width(text: str, font: Font) -> float:
     return font.getlength(text) if text else 0
 
 
-def _wrap(text: str, font, width: int) -> list[str]:
+def _wrap(text: str, font: Font, width: int) -> list[str]:
     """Greedy wrapping by words; a word wider than the line is broken between characters."""
     lines: list[str] = []
     line = ""
@@ -120,7 +127,7 @@ def _wrap(text: str, font, width: int) -> list[str]:
     return lines
 
 
-def _fit(text: str, width: int, height: int, size: int, cjk: bool):
+def _fit(text: str, width: int, height: int, size: int, cjk: bool) -> tuple[Font, list[str], int]:
     """The largest font (from size/8 down) whose wrapped lines fit in the box."""
     font_size = size // 8
     while True:

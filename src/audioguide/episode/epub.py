@@ -19,11 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from ..manifest import CueRecord, Manifest
 from ..models import AudioFormat, CueKind, Skipped
 from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -106,7 +109,8 @@ def chapters_of(manifest: Manifest) -> list[Chapter]:
     return chapters
 
 
-def _element(parent, tag: str, text: str | None = None, **attributes):
+def _element(parent: etree._Element, tag: str, text: str | None = None,
+             **attributes: str) -> etree._Element:
     from lxml import etree
 
     node = etree.SubElement(parent, tag, {k.rstrip("_"): v for k, v in attributes.items()})
@@ -115,14 +119,14 @@ def _element(parent, tag: str, text: str | None = None, **attributes):
     return node
 
 
-def _lang_span(parent, lang: str, text: str | None = None):
+def _lang_span(parent: etree._Element, lang: str, text: str | None = None) -> etree._Element:
     """A span of text in another language (WCAG 3.1.2): lang and xml:lang."""
     node = _element(parent, f"{{{XHTML}}}span", text, lang=lang)
     node.set(XML_LANG, lang)
     return node
 
 
-def _text_in_langs(span, cue: CueRecord) -> None:
+def _text_in_langs(span: etree._Element, cue: CueRecord) -> None:
     """The cue's text in `span`, its parts in another language in lang spans."""
     last = None
     for text, lang in lang_segments(cue):
@@ -134,7 +138,7 @@ def _text_in_langs(span, cue: CueRecord) -> None:
             last.tail = (last.tail or "") + text
 
 
-def sentence_element(parent, index: int, cue: CueRecord) -> None:
+def sentence_element(parent: etree._Element, index: int, cue: CueRecord) -> None:
     """A cue as a span with id s<index>, each of its words a span with id s<index>w<n>; its
     parts in another language inside spans with lang and xml:lang."""
     span = _element(parent, f"{{{XHTML}}}span", id=f"s{index}")
@@ -213,7 +217,7 @@ def chapter_document(chapter: Chapter, lang: str) -> bytes:
             + etree.tostring(html, encoding="utf-8"))
 
 
-def skipped_element(parent, skipped: Sequence[Skipped]) -> None:
+def skipped_element(parent: etree._Element, skipped: Sequence[Skipped]) -> None:
     """What the chapter left out, after its text: "Skipped here: ..." and the items shown."""
     aside = _element(parent, f"{{{XHTML}}}aside", class_="skipped")
     _element(aside, f"{{{XHTML}}}p", skipped_line(skipped))
@@ -274,7 +278,7 @@ def _modified(manifest: Manifest) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _accessibility(metadata, summary: str) -> None:
+def _accessibility(metadata: etree._Element, summary: str) -> None:
     """The EPUB Accessibility 1.1 metadata of a text with synchronized narration."""
     for prop, value in (
         ("schema:accessMode", "textual"), ("schema:accessMode", "auditory"),

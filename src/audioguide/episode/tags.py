@@ -10,8 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..models import Chapter
+
+if TYPE_CHECKING:
+    from mutagen.id3 import ID3, Frame
+    from mutagen.id3._util import ID3SaveConfig
 
 NO_OFFSET = 0xFFFFFFFF
 
@@ -27,24 +32,26 @@ class EpisodeTags:
     track: str = ""  # "3/8" for per-section files
 
 
-def _time_ordered_id3():
+def _time_ordered_id3() -> type[ID3]:
     from mutagen.id3 import ID3
     from mutagen.id3._tags import save_frame
 
     class TimeOrderedID3(ID3):
         """ID3 whose CHAP frames are stored by start time, after the CTOC."""
 
-        def _write(self, config):
+        def _write(self, config: ID3SaveConfig) -> bytearray:
             order = ["TIT2", "TPE1", "TRCK", "TALB", "TPOS", "TDRC", "TCON"]
 
-            def sort_key(item):
+            def sort_key(item: tuple[int, Frame]) -> tuple[int, int, int, int]:
                 index, frame = item
                 if frame.FrameID in order:
                     return (0, order.index(frame.FrameID), 0, index)
                 if frame.FrameID == "CTOC":
                     return (2, 0, 0, index)
                 if frame.FrameID == "CHAP":
-                    return (3, 0, frame.start_time, index)
+                    # mutagen makes a frame's fields (CHAP's start_time) from its _framespec at
+                    # run time, so no type has them
+                    return (3, 0, frame.start_time, index)  # type: ignore[attr-defined]
                 if frame.FrameID == "APIC":
                     return (4, 0, 0, index)
                 return (1, 0, 0, index)
@@ -65,7 +72,7 @@ def _time_ordered_id3():
 MAX_CTOC_ENTRIES = 255  # a CTOC counts its children in one byte
 
 
-def chapter_frames(chapters: Sequence[Chapter]) -> list:
+def chapter_frames(chapters: Sequence[Chapter]) -> list[Frame]:
     """One CHAP per chapter and a top-level, ordered CTOC listing them in time order.
 
     Past 255 chapters the top-level CTOC lists ordered child CTOCs of up to 255 chapters each."""
@@ -74,7 +81,7 @@ def chapter_frames(chapters: Sequence[Chapter]) -> list:
     ids = [f"chp{n}" for n in range(len(chapters))]
     groups = [ids[i:i + MAX_CTOC_ENTRIES] for i in range(0, len(ids), MAX_CTOC_ENTRIES)]
     title = [TIT2(encoding=3, text=["Chapters"])]
-    frames: list
+    frames: list[Frame]
     if len(groups) <= 1:
         frames = [CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                        child_element_ids=ids, sub_frames=title)]
@@ -97,7 +104,7 @@ def chapter_frames(chapters: Sequence[Chapter]) -> list:
 
 
 def id3_tag(tags: EpisodeTags, chapters: Sequence[Chapter], cover: bytes | None = None,
-            cover_mime: str = "image/png"):
+            cover_mime: str = "image/png") -> ID3:
     """The episode's ID3v2 frames: text tags, CTOC and CHAP frames, cover art."""
     from mutagen.id3 import APIC, COMM, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TRCK
 

@@ -148,7 +148,7 @@ def to_text(title: str, byline: str, chapters: Sequence[Chapter], cues: Sequence
     paragraph: list[str] = []
     current = None
 
-    def flush():
+    def flush() -> None:
         if paragraph:
             out.append(" ".join(paragraph))
             paragraph.clear()
