@@ -81,11 +81,14 @@ def test_punctuation_stays_with_the_words_before_it_and_a_quote_is_announced():
     assert u.parts == (("Quote:", None), ("Bonjour tout le monde.", "fr"), ("End of quote.", None))
 
 
-def test_a_region_of_the_articles_language_is_marked_but_not_revoiced():
+def test_a_region_of_the_articles_language_is_neither_marked_nor_revoiced():
+    """One meaning of "the same language" (langtag.same_language), as the readers use it: a
+    region is no language of its own (WCAG 3.1.2 asks for languages, not regions)."""
     text = "The colour of the sea."
     (u,) = _sentences(_article(Block(BlockKind.PARAGRAPH, text, langs=(("colour", "en-GB"),))))
-    assert u.parts == ()
-    assert u.langs == (LangSpan(4, 10, "en-GB"),)
+    assert u.parts == () and u.langs == ()
+    (fr,) = _sentences(_article(Block(BlockKind.PARAGRAPH, text, langs=(("colour", "fr-CA"),))))
+    assert fr.langs == (LangSpan(4, 10, "fr-CA"),)
 
 
 def test_text_without_marks_plans_as_before():

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audioguide.cli import cli
+from audioguide.langtag import same_language as same_lang
 from audioguide.models import Article, Block, BlockKind, Section
 from audioguide.readers import read_source, read_text
 from audioguide.readers.assemble import heading_text, squash
 from audioguide.readers.blocks import MATH_NOTE, code_note, table_blocks
-from audioguide.readers.htmltree import same_lang
 from audioguide.readers.markdown import HEADING_ID
 from audioguide.settings import Settings
 from audioguide.speech import plan

@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from audioguide import langtag
 from audioguide.engines import espeak as espeak_module
 from audioguide.engines.espeak import EspeakEngine, espeak_exe
 from audioguide.engines.gtts import GTTSEngine
@@ -15,7 +16,6 @@ from audioguide.engines.select import (
     close_matches,
     format_voices,
     match_lang,
-    normalize_tag,
     resolve_lang,
     voices,
 )
@@ -51,7 +51,7 @@ def test_lang_option_wins_then_the_article_then_english():
     ],
 )
 def test_tags_are_normalized(given, tag):
-    assert normalize_tag(given) == tag
+    assert langtag.tag(given) == tag
 
 
 def test_each_engine_gets_its_own_tag():

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from . import langtag
 from .errors import AudioguideError
 from .ffmpeg.run import run_ffmpeg
 from .manifest import MANIFEST_FILE, CueRecord, Manifest, ManifestError, ManifestMissing
@@ -375,7 +376,7 @@ def check_episode(
     """
     manifest, audio_path = load_manifest(Path(episode_dir))
     lang = manifest.lang or manifest.settings.lang or "en"
-    lang = lang.split("-")[0].split("_")[0].lower()
+    lang = langtag.primary(lang)
     notes: list[str] = []
     if whisper is None:
         whisper, model_name, notes = load_model(model, lang)

@@ -180,7 +180,7 @@ class Builder:
     def _say_date_order(self, article: Article, plan, lang: str) -> None:
         """Numeric dates that read either way ("11/7/2024"): say which order was used."""
         from .speech.dates import ambiguous_dates, day_first
-        from .speech.spoken import is_english
+        from .langtag import is_english
 
         if not is_english(lang):
             return

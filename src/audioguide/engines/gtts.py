@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar
 
+from .. import langtag
 from ..errors import EngineError, FFmpegError, RateLimited
 from ..models import Clip, EngineName
 from ..settings import Settings
@@ -65,7 +66,7 @@ def normalize_lang(lang: str) -> str:
     (lang_check); a tag it does not know is left as given."""
     from gtts import gTTS
 
-    tag = lang.replace("_", "-")
+    tag = langtag.tag(lang) or lang
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         try:

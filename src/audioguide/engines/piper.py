@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .. import langtag
 from ..alignment import phoneme_spans
 from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
@@ -195,7 +196,7 @@ class PiperEngine(Engine):
     @classmethod
     def languages(cls) -> list[str]:
         """The languages of the installed voices (the bundled one reads "en")."""
-        return sorted({"en"} | {voice.lang.split("-")[0] for voice in installed_voices()
+        return sorted({"en"} | {langtag.primary(voice.lang) for voice in installed_voices()
                                 if voice.lang})
 
     @classmethod

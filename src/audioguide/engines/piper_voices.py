@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import langtag
+
 DEFAULT_VOICE = "en_US-joe-medium"
 DEFAULT_LICENCE = "CC0"  # the bundled voice's model card: CC0 (public domain)
 QUALITIES = ("high", "medium", "low", "x_low")  # best first
@@ -36,10 +38,7 @@ def is_voice_key(text: str | None) -> bool:
 
 def key_lang(key: str) -> str:
     """The language tag a key or model name starts with: "fr_FR-siwis-medium" -> "fr-FR"."""
-    parts = [p for p in key.split("-")[0].split("_") if p]
-    if not parts:
-        return ""
-    return "-".join([parts[0].lower(), *(p.upper() for p in parts[1:])])
+    return langtag.tag(key.split("-")[0])
 
 
 def key_quality(key: str) -> int:
@@ -103,13 +102,13 @@ def installed_voice(key: str) -> InstalledVoice | None:
 def voice_for_lang(lang: str, extra: Path | None = None) -> InstalledVoice | None:
     """The installed voice for a language tag: one of the exact region first ("fr-CA" before
     "fr-FR" for a Canadian article), then the best quality, then by name."""
-    wanted = lang.replace("_", "-").lower()
+    wanted = langtag.tag(lang)
     ranked = []
     for voice in installed_voices(extra):
-        tag = voice.lang.lower()
-        if tag.split("-")[0] != wanted.split("-")[0]:
+        if not langtag.same_language(voice.lang, wanted):
             continue
-        ranked.append((0 if tag == wanted else 1, key_quality(voice.key), voice.key, voice))
+        exact = langtag.tag(voice.lang) == wanted
+        ranked.append((0 if exact else 1, key_quality(voice.key), voice.key, voice))
     return min(ranked)[3] if ranked else None
 
 

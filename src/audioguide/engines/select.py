@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import langtag
 from ..errors import EngineUnavailable, SettingsError
 from ..models import EngineName
 from ..settings import Settings
@@ -31,27 +32,17 @@ VOICES = {
 }
 
 
-def normalize_tag(lang: str) -> str:
-    """A language tag in its usual spelling: "en_us" -> "en-US", "ZH-cn" -> "zh-CN"."""
-    parts = [p for p in lang.strip().replace("_", "-").split("-") if p]
-    if not parts:
-        return ""
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 2 and part.isalpha():
-            out.append(part.upper())  # a region
-        elif len(part) == 4 and part.isalpha():
-            out.append(part.title())  # a script
-        else:
-            out.append(part.lower())
-    return "-".join(out)
+def spelled(lang: str) -> str:
+    """A --lang as given, in a tag's usual spelling when it is one ("en_us" -> "en-US"); a
+    name ("Spanish") or a code no engine knows is kept, for match_lang and the error."""
+    return langtag.tag(lang) or lang.strip()
 
 
 def resolve_lang(settings: Settings, article_lang: str | None) -> str:
     """--lang wins, then the article's own language, then "en"; spelled as a usual tag."""
     for candidate in (settings.lang, article_lang):
-        if candidate and normalize_tag(candidate):
-            return normalize_tag(candidate)
+        if candidate and spelled(candidate):
+            return spelled(candidate)
     return "en"
 
 
@@ -68,7 +59,7 @@ def _language_names() -> dict[str, str]:
 def match_lang(lang: str, languages: list[str]) -> str | None:
     """The engine's own tag for `lang` ("en-US" -> "en" or "en-us"), or None."""
     by_lower = {tag.lower(): tag for tag in languages}
-    wanted = normalize_tag(lang).lower()
+    wanted = spelled(lang).lower()
     if wanted in by_lower:
         return by_lower[wanted]
     # A name ("Spanish") for a code.
@@ -76,7 +67,7 @@ def match_lang(lang: str, languages: list[str]) -> str | None:
         if name.lower() == wanted and code in by_lower:
             return by_lower[code]
     # Google and piper read "en" for "en-US"; gTTS's own fallbacks ("pt-BR" -> "pt").
-    base = wanted.split("-")[0]
+    base = langtag.primary(wanted)
     if base in by_lower and base != wanted:
         return by_lower[base]
     return None
@@ -134,7 +125,7 @@ def choose_engine(
     probe (it can take PROBE_SECONDS); nothing else is said through it. A Piper voice given
     by --voice (a key or an .onnx path) means piper. `on_warn` (default: the log) hears why
     an article piper was asked to read goes to espeak-ng: no Piper voice of its language."""
-    lang = normalize_tag(lang) if lang else resolve_lang(settings, None)
+    lang = spelled(lang) if lang else resolve_lang(settings, None)
     warn = on_warn or log.warning
     if settings.engine != EngineName.AUTO:
         return _explicit(settings, settings.engine, lang, warn)
@@ -172,7 +163,7 @@ def _explicit_piper(settings: Settings, piper: type[Engine], lang: str,
     said = None if isinstance(espeak, str) else match_lang(lang, espeak.languages())
     if isinstance(espeak, str) or said is None:
         raise _lang_error(settings, "piper", lang, piper.languages())
-    family = lang.split("-")[0]
+    family = langtag.primary(lang)
     warn(f"no Piper voice for {lang} is installed, so espeak-ng reads it: `audioguide voices "
          f"--all --lang {family}` lists the catalogue's, `audioguide voices get KEY` installs one")
     return espeak(settings, said), (f"engine: espeak (no Piper voice for {lang} is installed; "
@@ -185,11 +176,11 @@ def piper_settings(settings: Settings, piper: type[Engine],
     reads what it is asked to), else the installed voice for the language (voice_for_lang;
     the bundled one stays the default), else None."""
     if settings.voice:
-        return settings, match_lang(lang, piper.languages()) or lang.split("-")[0]
+        return settings, match_lang(lang, piper.languages()) or langtag.primary(lang)
     voice = voice_for_lang(lang)
     if voice is None:
         return None
-    tag = match_lang(lang, piper.languages()) or voice.lang.split("-")[0]
+    tag = match_lang(lang, piper.languages()) or langtag.primary(voice.lang)
     return (settings if voice.bundled else settings.with_(voice=voice.key)), tag
 
 
@@ -259,7 +250,7 @@ def piper_voice_for(settings: Settings, lang: str) -> Path | None:
     extra = None
     if settings.voice and settings.voice.endswith(".onnx"):
         extra = Path(settings.voice).expanduser().parent
-    found = voice_for_lang(normalize_tag(lang), extra)
+    found = voice_for_lang(langtag.tag(lang), extra)
     return found.model if found is not None else None
 
 
@@ -278,7 +269,7 @@ def part_engine(main: Engine, lang: str) -> Engine | None:
         model = piper_voice_for(main.settings, lang)
         found = _usable(EngineName.PIPER)
         if model is not None and not isinstance(found, str):
-            return found(settings.with_(voice=str(model)), normalize_tag(lang))
+            return found(settings.with_(voice=str(model)), langtag.tag(lang))
     found = _usable(EngineName.ESPEAK)
     tag = None if isinstance(found, str) else match_lang(lang, found.languages())
     if isinstance(found, str) or tag is None:

@@ -29,7 +29,6 @@ FAQ_TITLE = re.compile(
 _WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # "en", "pt-BR", "zh_Hant"
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class ArticleMeta:
     title: str = ""
     byline: str = ""  # the author's name, without "By"
     category: str = ""
-    lang: str = ""  # a language tag (language_tag)
+    lang: str = ""  # a language tag (langtag.tag)
     date: str = ""  # an ISO 8601 date (iso_date)
     description: str = ""
     reading_time: str = ""  # as written ("5 min read")
@@ -124,11 +123,6 @@ def iso_date(text: str) -> str | None:
         return dt.date.fromisoformat(match.group(1)).isoformat()
     except ValueError:
         return None
-
-
-def language_tag(text: str) -> str:
-    """ "pt_BR" -> "pt-BR": a language tag as metadata; "" unless `text` is one."""
-    return text.replace("_", "-") if LANGUAGE_TAG.fullmatch(text) else ""
 
 
 def is_faq_title(title: str) -> bool:

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag
 
+from .. import langtag
 from ..errors import SourceError
-from .assemble import ArticleMeta, Heading, Item, iso_date, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, iso_date, squash
 from .book import Book, BookChapter, read_limited
 from .decode import clean_text, decode_bytes
 
@@ -179,7 +180,7 @@ def _metadata(package: etree._Element, base: str, manifest: Manifest,
     return ArticleMeta(
         title=titles[0][:300] if titles else "",
         byline=", ".join(creators[:4])[:300],
-        lang=language_tag(languages[0]) if languages else "",
+        lang=langtag.tag(languages[0]) if languages else "",
         date=dates[0] if dates else "",
         description=html_text(descriptions[0])[:2000] if descriptions else "",
         image=_cover(metadata, manifest, book) or "",

@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .. import langtag
 from ..models import PARAGRAPH, Block
-from .assemble import ArticleMeta, Heading, Item, iso_date, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, iso_date, squash
 from .htmlelement import HtmlElement, html_tree, xpath_elements
 from .htmlpick import Reference, jsonld_article, story_items, story_share
 from .htmlroles import ASIDE, NOTES, REF, SKIP, drop_unseen, mark_roles
@@ -57,7 +58,7 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
 def _meta(tree: HtmlElement, values: dict[str, str], article: dict[str, str]) -> ArticleMeta:
     """Metadata from <html lang>, JSON-LD (`article`, htmlpick.jsonld_article), the meta tags
     (`values`) and <time datetime>; the title is parse_html's to decide (_titles)."""
-    lang = language_tag(
+    lang = langtag.tag(
         (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
     )
     author = (squash(article.get("author", ""))[:200] or values.get("author")

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from .. import langtag
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind, Skipped
-from .assemble import Heading, Item, Note, NoteRef, language_tag, squash
+from .assemble import Heading, Item, Note, NoteRef, squash
 from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
 from .htmlelement import HtmlElement, html_tree, xpath_elements
 from .htmlroles import ASIDE, FIGURE, MATH, NOTES, REF, SAY, SKIP
@@ -175,12 +176,7 @@ def _break(parts: list[str]) -> None:
 def lang_of(element: etree._Element) -> str:
     """An element's own language tag (`lang`, or `xml:lang` in XHTML), normalized; "" if none."""
     value = element.get("lang") or element.get(XML_LANG) or element.get("xml:lang") or ""
-    return language_tag(value.strip())
-
-
-def same_lang(a: str | None, b: str | None) -> bool:
-    """Two tags name the same language ("en" and "en-GB" do: a region is no part to mark)."""
-    return (a or "").split("-")[0].casefold() == (b or "").split("-")[0].casefold()
+    return langtag.tag(value.strip())
 
 
 def _kept_phrases(text: str, phrases: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -229,7 +225,7 @@ class BlockWalker:
 
     def block_lang(self) -> str | None:
         """Block.lang for a block made here: the language in effect unless it is the page's."""
-        return None if same_lang(self.lang, self.doc_lang) else self.lang
+        return None if langtag.same_language(self.lang, self.doc_lang) else self.lang
 
     def inline_text(self, element: HtmlElement, phrases: list[tuple[str, str]]) -> str:
         """An inline element's text; its foreign-language parts are added to `phrases`, the
@@ -429,7 +425,7 @@ def _outer_langs(element: HtmlElement, lang: str | None) -> list[HtmlElement]:
     while stack:
         node, in_effect = stack.pop()
         own = lang_of(node)
-        if own and not same_lang(own, in_effect):
+        if own and not langtag.same_language(own, in_effect):
             found.append(node)
             continue
         stack.extend((child, in_effect) for child in reversed(node)

@@ -14,10 +14,11 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from .. import langtag
 from ..models import CODE, ITEM, PARAGRAPH, QUOTE, Block, BlockKind
-from .assemble import ArticleMeta, Heading, Item, Note, NoteRef, iso_date, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, Note, NoteRef, iso_date, squash
 from .blocks import MATH_NOTE, code_note, inline_math_said, table_blocks
-from .htmltree import html_text, parse_fragment, same_lang
+from .htmltree import html_text, parse_fragment
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -49,7 +50,7 @@ def _html_lang(tag: str) -> tuple[str, str] | None:
     if not opening or opening.group(3) or opening.group(1).lower() in VOID_TAGS:
         return None
     found = HTML_LANG.search(opening.group(2))
-    return "open", language_tag(next(filter(None, found.groups()), "") if found else "")
+    return "open", langtag.tag(next(filter(None, found.groups()), "") if found else "")
 
 
 def _inline_text(token: Token, images: bool = True) -> str:
@@ -79,7 +80,7 @@ def _inline_parts(token: Token, images: bool = True,
             parts.append(" " if re.match(r"<br\b", child.content, re.IGNORECASE) else "")
             _span_edge(_html_lang(child.content), parts, opened, phrases, doc_lang)
         elif child.type in ("span_open", "span_close"):
-            edge = ("open", language_tag(str(child.attrs.get("lang", "")).strip()))
+            edge = ("open", langtag.tag(str(child.attrs.get("lang", "")).strip()))
             _span_edge(edge if child.type == "span_open" else ("close", ""), parts, opened,
                        phrases, doc_lang)
     if not token.children:
@@ -119,8 +120,8 @@ def _span_edge(edge: tuple[str, str] | None, parts: list[str], opened: list[tupl
     if not opened:
         return
     start, lang = opened.pop()
-    outer_foreign = any(tag and not same_lang(tag, doc_lang) for _, tag in opened)
-    if lang and not same_lang(lang, doc_lang) and not outer_foreign:
+    outer_foreign = any(tag and not langtag.same_language(tag, doc_lang) for _, tag in opened)
+    if lang and not langtag.same_language(lang, doc_lang) and not outer_foreign:
         phrases.append((squash("".join(parts[start:])), lang))
 
 
@@ -173,7 +174,7 @@ def front_matter(content: str) -> ArticleMeta:
         title=_as_text(data.get("title")),
         byline=_first_text(data.get("author") or data.get("authors") or data.get("byline")),
         category=_first_text(data.get("category") or data.get("categories")),
-        lang=language_tag(_as_text(data.get("lang") or data.get("language"))),
+        lang=langtag.tag(_as_text(data.get("lang") or data.get("language"))),
         date=_date(data.get("date") or data.get("published")) or "",
         description=_as_text(
             data.get("description") or data.get("summary") or data.get("excerpt")),

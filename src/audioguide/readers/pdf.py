@@ -37,10 +37,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import langtag
 from ..errors import SourceError
 from ..models import ITEM, PARAGRAPH, Block, Skipped
 from ..speech.sentences import WORDS_PER_MINUTE
-from .assemble import ArticleMeta, Heading, Item, language_tag, squash
+from .assemble import ArticleMeta, Heading, Item, squash
 from .book import Book, BookChapter, read_limited
 from .decode import clean_text
 from .pdf_furniture import (
@@ -308,7 +309,7 @@ def _title(info: dict[str, str], pages: list[list[Line]]) -> tuple[str, list[lis
 def _meta(info: dict[str, str], title: str) -> ArticleMeta:
     author = squash(clean_text(info.get("author", "")))
     return ArticleMeta(title=title, byline=author[:300] if _LETTER.search(author) else "",
-                       lang=language_tag(info.get("lang", "")))
+                       lang=langtag.tag(info.get("lang", "")))
 
 
 def _words(items: Iterable[object]) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .. import langtag
 from . import data
 from .numbers import num2words, number
 
@@ -53,10 +54,9 @@ _WEEKDAY = re.compile(
 
 def day_first(lang: str) -> bool:
     """True when numeric dates in this language tag put the day first ("en-GB", "fr")."""
-    parts = lang.replace("_", "-").split("-")
-    if parts[0].lower() != "en":
+    if not langtag.is_english(lang) or not lang:
         return True  # most of the world outside North America
-    return len(parts) > 1 and parts[1].upper() in DAY_FIRST_REGIONS
+    return langtag.region(lang) in DAY_FIRST_REGIONS
 
 
 def _month_index(word: str) -> int:

@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .. import langtag
 from ..errors import SourceError
 from ..models import Article, Block, BlockKind, CueKind, LangSpan, SpokenPart, Utterance
 from ..settings import Pauses, Settings
 from .sentences import count_words, estimate_seconds, split_sentences
-from .spoken import is_english, spoken_form
+from .spoken import spoken_form
 
 # No utterance's spoken text is longer than this: engines slow down, drift or cut off on very
 # long inputs (gTTS splits at 100 characters itself), and one sentence is one transcript cue.
@@ -150,20 +151,11 @@ def _with_words(parts: tuple[SpokenPart, ...], words: str, at_start: bool
 # Language of parts (WCAG 3.1.2): phrases marked with another language
 
 
-def _same_tag(a: str | None, b: str | None) -> bool:
-    return (a or "").lower().replace("_", "-") == (b or "").lower().replace("_", "-")
-
-
-def primary_language(tag: str | None) -> str:
-    """"fr" for "fr-CA", "FR_ca" or "fr"; "" for None."""
-    return (tag or "").lower().replace("_", "-").split("-")[0]
-
-
 def marked_tags(text: str, block: Block, main: str) -> list[str | None]:
     """For each character of the whitespace-normalized `text`, the language it is marked with
     when that is not `main` (else None): the block's own language, then its marked phrases
     (Block.langs, each at its first occurrence after the phrase before it, else anywhere)."""
-    base = None if not block.lang or _same_tag(block.lang, main) else block.lang
+    base = None if not block.lang or langtag.same_language(block.lang, main) else block.lang
     tags: list[str | None] = [base] * len(text)
     cursor = 0
     for phrase, tag in block.langs:
@@ -176,7 +168,7 @@ def marked_tags(text: str, block: Block, main: str) -> list[str | None]:
         if start < 0:
             continue
         end = start + len(wanted)
-        tags[start:end] = [None if _same_tag(tag, main) else tag] * (end - start)
+        tags[start:end] = [None if langtag.same_language(tag, main) else tag] * (end - start)
         cursor = end
     return tags
 
@@ -201,7 +193,7 @@ class _Planner:
 
     def __init__(self, settings: Settings, lang: str, lexicon: Mapping[str, str] | None):
         self.pauses = settings.pauses
-        self.english = is_english(lang)
+        self.english = langtag.is_english(lang)
         self.lang = lang
         self.in_notes = False  # the last block planned was a note (one lead for a run of them)
         memo: dict[str, str] = {}
@@ -263,10 +255,10 @@ class _Planner:
         """Each run of `shown` said in its language (same primary language as the article:
         the main voice); a run with nothing to say (a comma, a quotation mark) joins its
         neighbour, so punctuation stays with the words it follows."""
-        main = primary_language(self.lang)
+        main = langtag.primary(self.lang)
         segments: list[list] = []  # [text, language or None]
         for start, end, tag in runs:
-            voice = tag if tag and primary_language(tag) != main else None
+            voice = tag if tag and langtag.primary(tag) != main else None
             text = shown[start:end]
             if segments and (segments[-1][1] == voice or not _speakable(text)):
                 segments[-1][0] += text

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .. import langtag
 from .english import english_steps
 from .lexicon import apply_lexicon, no_phoneme_marks, protect, restore
 from .neutral import NEUTRAL_STEPS, tidy
-
-
-def is_english(lang: str | None) -> bool:
-    """True for "en", "en-GB", "EN_us" and for no language at all ("" or None)."""
-    return (lang or "en").lower().replace("_", "-").split("-")[0] == "en"
 
 
 def spoken_form(text: str, lang: str = "en", lexicon: Mapping[str, str] | None = None) -> str:
@@ -22,7 +18,7 @@ def spoken_form(text: str, lang: str = "en", lexicon: Mapping[str, str] | None =
     NEUTRAL_STEPS. Lexicon entries are matched on the words as written (and protected from the
     other steps), then once more on the spoken result.
     """
-    steps = english_steps(lang or "en") if is_english(lang) else NEUTRAL_STEPS
+    steps = english_steps(lang or "en") if langtag.is_english(lang) else NEUTRAL_STEPS
     text, saved = protect(text, lexicon)
     for step in steps:
         text = step(text)

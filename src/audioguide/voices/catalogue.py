@@ -19,9 +19,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import langtag
 from ..atomic import atomic_open
 from ..engines.piper_voices import KEY, key_lang
-from ..engines.select import normalize_tag
 from ..errors import EngineError, EngineUnavailable
 
 BASE_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0/"
@@ -210,9 +210,9 @@ def voices_for(catalogue: dict[str, CatalogueVoice], lang: str | None) -> list[C
     key."""
     if not lang:
         return sorted(catalogue.values(), key=lambda v: v.key)
-    wanted = normalize_tag(lang).lower()
+    wanted = (langtag.tag(lang) or lang.strip()).lower()
     found = [v for v in catalogue.values()
-             if wanted in (v.lang.lower(), v.lang.split("-")[0].lower(),
+             if wanted in (v.lang.lower(), langtag.primary(v.lang),
                            v.name_english.lower(), v.name_native.lower())]
     return sorted(found, key=lambda v: v.key)
 

@@ -16,9 +16,10 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import langtag
 from ..engines import engine_class
 from ..engines.piper_voices import installed_voice, is_voice_key, key_lang
-from ..engines.select import match_lang, normalize_tag
+from ..engines.select import match_lang
 from ..errors import EngineUnavailable, OutputError, SettingsError
 from ..models import Clip, EngineName
 from ..settings import Settings
@@ -65,7 +66,7 @@ MAX_TEXT = 1000  # characters: a sample, not an article
 
 def sample_text(lang: str) -> str:
     """The sample sentence of a language: its family's, else the language's own name."""
-    family = normalize_tag(lang).split("-")[0]
+    family = langtag.primary(lang)
     if family in SENTENCES:
         return SENTENCES[family]
     if family == "nb" or family == "nn":
@@ -91,7 +92,7 @@ def sample_voice(key: str) -> tuple[EngineName, str | None, str]:
         if tag is not None:
             return name, None, tag
         if name == EngineName.ESPEAK:  # a voice name: its language is its first part
-            return name, rest, rest.split("-")[0]
+            return name, rest, langtag.primary(rest)
         raise SettingsError(f"{key!r}: gtts does not read {rest!r}; `audioguide voices` lists "
                             "its languages")
     if is_voice_key(key):
@@ -130,7 +131,7 @@ def speak_sample(key: str, out: Path, settings: Settings, text: str | None = Non
     if name == EngineName.PIPER and voice and is_voice_key(voice) and not installed_voice(voice):
         raise EngineUnavailable(f"the Piper voice {voice} is not installed: `audioguide voices "
                                 f"get {voice}`")
-    tag = lang if name != EngineName.PIPER else normalize_tag(lang).split("-")[0]
+    tag = lang if name != EngineName.PIPER else langtag.primary(lang)
     engine = cls(settings.with_(voice=voice, jobs=1, lang=None), tag)
     if on_status is not None:
         on_status(f"{engine.name} ({engine.voice_name()}) says: {text}")
