@@ -198,7 +198,8 @@ class Builder:
         if lang not in self._engines:
             from .engines.select import choose_engine
 
-            engine, reason = choose_engine(self.settings, lang, on_status=self.report.status)
+            engine, reason = choose_engine(self.settings, lang, on_status=self.report.status,
+                                           on_warn=self.report.warn)
             self.report.status(reason)
             self._engines[lang] = engine
         return self._engines[lang]
