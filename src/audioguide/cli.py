@@ -193,6 +193,9 @@ BUILD_OPTIONS = [
     click.option("--epub/--no-epub", default=None,
                  help="Also write <slug>.epub: the text and the audio, read along in e-book "
                       "apps."),
+    click.option("--opus/--no-opus", default=None,
+                 help="Also write <slug>.opus: the episode as Ogg Opus (speech bitrate, about "
+                      "half the size), with the same chapters; listed in the feed."),
     click.option("--announce/--no-announce", default=None,
                  help="Say 'Section 3 of 8' before each section title."),
     click.option("--format", "fmt", type=click.Choice(FORMATS), help="mp3 (default) or m4b."),
@@ -256,7 +259,7 @@ def reading_options(function):
 @reading_options
 @click.pass_obj
 def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rate, bitrate,
-          jobs, no_cache, per_section, epub, announce, fmt, intro, outro, lexicon, image,
+          jobs, no_cache, per_section, epub, opus, announce, fmt, intro, outro, lexicon, image,
           ray_address, cache_url, per_chapter, skip, keep):
     """Build one episode per SOURCE (a .txt/.md/.html/.epub/.pdf path, a folder, an http(s)
     URL or -)."""
@@ -265,7 +268,7 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
     settings = ctx.settings(
         output_dir=output_dir, engine=engine, voice=voice, lang=lang, tld=tld, slow=slow,
         rate=rate, bitrate=bitrate, jobs=jobs,
-        use_cache=False if no_cache else None, per_section=per_section, epub=epub,
+        use_cache=False if no_cache else None, per_section=per_section, epub=epub, opus=opus,
         announce=announce,
         format=fmt, intro=intro, outro=outro, lexicon=lexicon, image=image,
         ray_address=ray_address, cache_url=cache_url, per_chapter=per_chapter,

@@ -76,11 +76,12 @@ class Files:
     cover: str | None = None
     sections: list[str] = field(default_factory=list)
     epub: str | None = None  # with --epub
+    opus: str | None = None  # with --opus: the audio again as Ogg Opus, same chapters and tags
 
     def names(self) -> list[str]:
         """Every file the episode lists."""
         single = [self.audio, self.vtt, self.srt, self.txt, self.json, self.chapters,
-                  self.page, self.cover, self.epub]
+                  self.page, self.cover, self.epub, self.opus]
         return [name for name in single if name] + list(self.sections)
 
 

@@ -66,6 +66,7 @@ class Settings:
     skip: tuple[str, ...] = ()  # roles not read aloud: "notes", "figures", "math", "asides"
     keep: tuple[str, ...] = ()  # roles read that are skipped by default: "asides"
     epub: bool = False  # also write <slug>.epub: EPUB 3 with media overlays (read along)
+    opus: bool = False  # also write <slug>.opus: the episode as Ogg Opus, same chapters and tags
     announce: bool = False  # "Section 3 of 8: ..." before each section title
     intro_summary: bool = True  # open with title, author, sections and minutes
     format: AudioFormat = AudioFormat.MP3

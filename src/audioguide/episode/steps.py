@@ -83,6 +83,21 @@ def mp4_with_chapters(source: Path, target: Path, manifest: Manifest) -> None:
     meta.unlink()
 
 
+def opus_step(manifest: Manifest, out: Outputs) -> None:
+    """With --opus: <slug>.opus, the episode audio as Ogg Opus with the same tags and chapters
+    (the feed lists it as a podcast:alternateEnclosure)."""
+    if not out.settings.opus or out.tags is None:
+        return
+    from .opus import encode_opus, opus_bitrate, write_opus_tags
+
+    name = f"{manifest.slug}.opus"
+    cover, mime = (out.cover.data, out.cover.mime) if out.cover else (None, "")
+    encode_opus(out.folder / manifest.files.audio, out.folder / name,
+                opus_bitrate(out.settings.bitrate))
+    write_opus_tags(out.folder / name, out.tags, manifest.chapters, cover, mime)
+    manifest.files.opus = name
+
+
 def sections_step(manifest: Manifest, out: Outputs) -> None:
     """With --per-section: one numbered MP3 per chapter, cut from the episode (MP3 frames
     copied, not re-encoded)."""
@@ -153,7 +168,7 @@ def page_step(manifest: Manifest, out: Outputs) -> None:
     write_episode_page(out.folder, manifest)
 
 
-STEPS: tuple[Step, ...] = (cover_step, audio_step, sections_step, transcripts_step,
+STEPS: tuple[Step, ...] = (cover_step, audio_step, opus_step, sections_step, transcripts_step,
                            chapters_step, epub_step, page_step)
 
 
