@@ -85,6 +85,8 @@ same thing in a greenhouse.</p>
 <li>Older heirlooms, which split the most.</li>
 </ul>
 <h2>How to prevent it</h2>
+<aside aria-label="Pull quote"><p>Water deeply twice a week instead of a little every day. A
+layer of mulch keeps the soil evenly moist.</p></aside>
 <p>Water deeply twice a week instead of a little every day. A layer of mulch keeps the soil
 evenly moist.</p>
 <p>Pick the fruit when it starts to blush, and let it ripen indoors.</p>
@@ -179,6 +181,14 @@ def site(episode):
         edited = edited.replace(old, new)
     pages = {"article.html": story, "plain.html": STORY.format(snippet=""), "edited.html": edited,
              "words.html": story.replace('data-words="off"', 'data-words="on"')}
+    bare = PAGE.replace("<main>\n<article>", "").replace("</article>\n<section", "<section")
+    bare = bare.replace("</main>", "")
+    (out / "bare.html").write_text(bare.format(story=story), encoding="utf-8")
+    # The publisher dropped the last paragraph; a comment still quotes it.
+    last = "<p>Pick the fruit when it starts to blush, and let it ripen indoors.</p>\n"
+    assert last in story
+    (out / "trimmed.html").write_text(bare.format(story=story.replace(last, "")),
+                                      encoding="utf-8")
     for name, text in pages.items():
         (out / name).write_text(PAGE.format(story=text), encoding="utf-8")
     (out / "site.css").write_text(SITE_CSS, encoding="utf-8")
@@ -334,10 +344,10 @@ def mapped(page) -> list[str]:
                          " e => e.textContent.replace(/\\s+/g, ' ').trim())")
 
 
-def assert_maps_every_block(page) -> None:
+def assert_maps_every_block(page, expected: list[str]) -> None:
     blocks = mapped(page)
-    assert len(blocks) == len(MAPPED), blocks
-    for block, phrase in zip(blocks, MAPPED, strict=True):
+    assert len(blocks) == len(expected), blocks
+    for block, phrase in zip(blocks, expected, strict=True):
         assert block.startswith(phrase), (block, phrase)
         assert block.endswith("Listen from here")
 
@@ -349,16 +359,20 @@ def only_this_origin(requests: list[str], base: str) -> None:
 
 
 @in_chromium
-@pytest.mark.parametrize("name", ["article.html", "edited.html"])
-def test_the_player_maps_the_pages_own_blocks(browser, site, name):
+@pytest.mark.parametrize(("name", "expected"), [
+    ("article.html", MAPPED), ("edited.html", MAPPED), ("bare.html", MAPPED),
+    ("trimmed.html", MAPPED[:-1])])
+def test_the_player_maps_the_pages_own_blocks(browser, site, name, expected):
     """The episode's cues land on the page's paragraphs, items and headings, not on the menu,
-    the aside or the comments, also after the publisher edited the text."""
+    the asides (one a pull quote of the next paragraph) or the comments, also after the
+    publisher edited the text, in a page without main or article, and when the publisher
+    dropped a paragraph that a comment still quotes."""
     base, _ = site
     page, problems, requests = publisher_page(browser, f"{base}/{name}")
-    assert_maps_every_block(page)
+    assert_maps_every_block(page, expected)
     assert page.locator("aside [data-audioguide-from], #comments [data-audioguide-from], "
                         "nav [data-audioguide-from], h1[data-audioguide-from]").count() == 0
-    assert page.locator("button.audioguide-here").count() == len(MAPPED)
+    assert page.locator("button.audioguide-here").count() == len(expected)
     only_this_origin(requests, base)
     assert problems == []
     page.context.close()

@@ -49,11 +49,12 @@
   }
 
   // The page's readable blocks in document order: inside the article (or main) that holds
-  // the player, else the page's main or article, else its body; furniture and blocks that
-  // hold other blocks (a list item's paragraphs are mapped, not the item) left out.
+  // the player, else the page's main, else its body (not the first article: it may be a
+  // teaser or a comment); furniture and blocks that hold other blocks (a list item's
+  // paragraphs are mapped, not the item) left out.
   function pageBlocks(player) {
-    const root = player.closest("article, main") ||
-      document.querySelector("main article, article, main") || document.body;
+    const root = player.closest("article, main") || document.querySelector("main") ||
+      document.body;
     return Array.from(root.querySelectorAll(BLOCKS)).filter(function (el) {
       for (let node = el; node && node !== root; node = node.parentElement) {
         if (node.matches(FURNITURE)) {
