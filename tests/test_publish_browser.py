@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import re
 import threading
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from audioguide.episode.page import write_episode_page
 from audioguide.manifest import Manifest
 from audioguide.series.feed import write_feed
+from audioguide.series.serve import PodcastHostHandler
 from audioguide.settings import FeedSettings
 from test_publish_support import make_series
 
@@ -38,35 +37,12 @@ pytestmark = [
 ]
 
 
-class RangeHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with byte ranges, as real hosts serve them: browsers seek media with them."""
+class RangeHandler(PodcastHostHandler):
+    """The host `audioguide serve` runs (byte ranges, ETags, MIME types), over `directory`:
+    browsers seek media with ranges, as real hosts serve them."""
 
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-        path = self.translate_path(self.path)
-        self.range_left = None
-        if not match or not os.path.isfile(path):
-            return super().send_head()
-        size = os.path.getsize(path)
-        start, end = int(match[1]), min(int(match[2] or size - 1), size - 1)
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the server after copyfile
-        handle.seek(start)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        self.range_left = end - start + 1
-        return handle
-
-    def copyfile(self, source, outputfile):
-        if self.range_left is None:
-            return super().copyfile(source, outputfile)
-        outputfile.write(source.read(self.range_left))
+    def __init__(self, *args, directory: str, **kwargs):
+        super().__init__(*args, root=Path(directory).resolve(), **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -589,11 +589,11 @@ def serve(ctx: Context, folder, port, host):
     from .series.serve import serve as serve_forever
 
     server = make_server(folder, host, port)
-    line, warning = startup(folder, server, host)
-    click.echo(line)
-    if warning:
-        click.echo(f"audioguide: warning: {warning}", err=True)
-    try:
+    try:  # Ctrl-C at any moment from here on ends it cleanly
+        line, warning = startup(folder, server, host)
+        click.echo(line)
+        if warning:
+            click.echo(f"audioguide: warning: {warning}", err=True)
         serve_forever(server)
     except KeyboardInterrupt:
         if not ctx.quiet:
