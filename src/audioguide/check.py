@@ -14,12 +14,17 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import langtag
 from .errors import AudioguideError
 from .ffmpeg.run import run_ffmpeg
 from .manifest import MANIFEST_FILE, CueRecord, Manifest, ManifestError, ManifestMissing
+
+if TYPE_CHECKING:
+    import numpy as np
+    from faster_whisper import WhisperModel  # untyped: mypy sees Any
+    from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +193,7 @@ def load_manifest(episode_dir: Path) -> tuple[Manifest, Path]:
     return manifest, audio_path
 
 
-def decode_audio(audio_path: Path):
+def decode_audio(audio_path: Path) -> NDArray[np.float32]:
     """The audio file as 16 kHz mono float32 samples (numpy), decoded by ffmpeg."""
     import numpy as np
 
@@ -208,7 +213,7 @@ def bundled_tiny() -> Path | None:
     return folder if (folder / "model.bin").is_file() else None
 
 
-def load_model(model: str, lang: str = "en"):
+def load_model(model: str, lang: str = "en") -> tuple[WhisperModel, str, list[str]]:
     """A WhisperModel by name (faster-whisper downloads it) or folder -> (model, label, notes).
 
     The default name "tiny" may be redirected to a folder by AUDIOGUIDE_WHISPER_MODEL; when
@@ -248,7 +253,7 @@ def load_model(model: str, lang: str = "en"):
         return open_model(WhisperModel, str(fallback)), f"tiny.en ({fallback})", notes
 
 
-def open_model(whisper_model_class, model: str):
+def open_model(whisper_model_class: type[WhisperModel], model: str) -> WhisperModel:
     try:
         return whisper_model_class(model, device="cpu", compute_type="int8")
     except (OSError, ValueError, RuntimeError) as exc:
@@ -269,7 +274,8 @@ def open_model(whisper_model_class, model: str):
 
 
 def transcribe(
-    whisper, samples, lang: str, progress: Callable[[float], None] | None = None
+    whisper: WhisperModel, samples: NDArray[np.float32], lang: str,
+    progress: Callable[[float], None] | None = None,
 ) -> list[HeardWord]:
     duration = len(samples) / SAMPLE_RATE
     options = {
@@ -368,7 +374,7 @@ def check_episode(
     max_missed: float = 0.05,
     progress: Callable[[float], None] | None = None,
     *,
-    whisper=None,
+    whisper: WhisperModel | None = None,
 ) -> CheckReport:
     """Listen to an episode folder with faster-whisper; report the spoken words it missed.
 

@@ -54,9 +54,10 @@ if TYPE_CHECKING:
     from .engines.base import Engine
     from .engines.parts import PartsEngine, Request, Synthesizer
     from .speech import Plan
+    from .speech.lexicon import Lexicon
 
 
-def _quiet(*args, **kwargs) -> None:
+def _quiet(*args: object, **kwargs: object) -> None:
     return None
 
 
@@ -88,7 +89,8 @@ def file_stamp(path: Path | None) -> str | None:
         return None
 
 
-def fingerprint(article: Article, plan, keys: list[str], settings: Settings, engine) -> str:
+def fingerprint(article: Article, plan: Plan, keys: list[str], settings: Settings,
+                engine: Engine) -> str:
     """A hash of everything that changes any output of the build."""
     data = {
         "audioguide": __version__,
@@ -177,7 +179,7 @@ class Builder:
 
             self.lexicon = load_lexicon(Path(settings.lexicon))
 
-    def _say_date_order(self, article: Article, plan, lang: str) -> None:
+    def _say_date_order(self, article: Article, plan: Plan, lang: str) -> None:
         """Numeric dates that read either way ("11/7/2024"): say which order was used."""
         from .speech.dates import ambiguous_dates, day_first
         from .langtag import is_english
@@ -235,10 +237,10 @@ class Builder:
             with contextlib.suppress(OSError):
                 self.cache.prune(self.settings.cache_max_bytes)
 
-    def __enter__(self):
+    def __enter__(self) -> Builder:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- the stages ----------------------------------------------------------------------
@@ -282,7 +284,7 @@ class Builder:
                        fingerprint(article, plan, keys, self.settings, engine),
                        Manifest.read_if_any(output_dir / slug), Stats(), mixer)
 
-    def _start(self, engine) -> None:
+    def _start(self, engine: Engine) -> None:
         if not self._warming:  # only a build that encodes needs the numeric libraries
             self._warming = True
             tune_allocator()
@@ -347,7 +349,7 @@ class ClipSource:
         self._first: list[Clip] = []
         self.seconds = 0.0
 
-    def _keep(self, position: int, clip) -> None:
+    def _keep(self, position: int, clip: Clip) -> None:
         self.cache.put(self.keys[self.missing[position]], clip)
         with self._lock:
             self.stats.synthesized += 1
@@ -375,7 +377,7 @@ class ClipSource:
             self.seconds += time.perf_counter() - t
             yield clip
 
-    def _from_cache(self, key: str, spoken: Request):
+    def _from_cache(self, key: str, spoken: Request) -> Clip:
         clip = self.cache.get(key)
         if clip is not None:
             self.stats.cached += 1
@@ -413,7 +415,7 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
                                   settings.true_peak)
                 lead = _jingle(encoder, settings.intro, settings)
             encoder.write(prepared.samples)
-            speech_samples.append(len(prepared.samples))  # type: ignore[arg-type]
+            speech_samples.append(len(prepared.samples))
             words.append(clip_words(clip, prepared, utterance.spoken))
             encoder.write_silence(pause_samples(utterance.pause_after, encoder.rate, settings.rate))
             if index % 100 == 99:
@@ -434,7 +436,7 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
     return Encoded(path, encoder.rate, speech_samples, lead, tail, loudness, words)
 
 
-def word_speaker(lang: str, lexicon) -> Callable[[str], str]:
+def word_speaker(lang: str, lexicon: Lexicon | None) -> Callable[[str], str]:
     """The speech normalizer for one shown word (the timeline matches shown to spoken words)."""
     from functools import lru_cache
 

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import FFmpegError, OutputError
 from ..ffmpeg.binary import ffmpeg_exe
 from ..ffmpeg.run import decode_pcm
 from ..models import Clip
 from .dsp import Leveler
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from pydub import AudioSegment  # pydub has no type information: mypy sees Any
+
+    from .loudness import Samples
 
 FADE_MS = 8  # fades at every clip edge: no clicks where clips meet silence
 SILENCE_THRESHOLD_DB = -45.0  # below the clip's peak: what counts as the engine's silence
@@ -20,7 +28,7 @@ KEEP_MS = 15  # keep this much of the engine's silence next to the speech (soft 
 
 @dataclass
 class PreparedClip:
-    samples: object  # float32 numpy array at the clip's rate, loudness set, faded
+    samples: Samples  # at the clip's rate, loudness set, faded
     rate: int
     lead: int = 0  # samples of the engine's leading silence that were cut
 
@@ -33,7 +41,7 @@ class ClipWords:
     estimated: bool
 
 
-def pydub_segment_class():
+def pydub_segment_class() -> type[AudioSegment]:
     """pydub's AudioSegment, imported without its warning about a missing ffmpeg on PATH."""
     import warnings
 
@@ -45,12 +53,12 @@ def pydub_segment_class():
     return AudioSegment
 
 
-def to_segment(clip: Clip):
+def to_segment(clip: Clip) -> AudioSegment:
     AudioSegment = pydub_segment_class()
     return AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.rate, channels=1)
 
 
-def to_samples(segment):
+def to_samples(segment: AudioSegment) -> Samples:
     """A 16-bit pydub segment's samples as float32 in [-1, 1) (exact: a power-of-two scale)."""
     import numpy as np
 
@@ -59,7 +67,7 @@ def to_samples(segment):
     return samples
 
 
-def trim_bounds(segment) -> tuple[int, int]:
+def trim_bounds(segment: AudioSegment) -> tuple[int, int]:
     """The milliseconds of `segment` to keep: the engine's own leading and trailing silence
     cut, KEEP_MS of it kept next to the speech."""
     from pydub.silence import detect_leading_silence
@@ -74,7 +82,7 @@ def trim_bounds(segment) -> tuple[int, int]:
     return (start, end) if end > start else (0, 0)
 
 
-def trim_silence(segment):
+def trim_silence(segment: AudioSegment) -> AudioSegment:
     """Cut the engine's own leading and trailing silence, keeping KEEP_MS of it."""
     start, end = trim_bounds(segment)
     return segment[start:end]
@@ -100,7 +108,7 @@ def clip_words(clip: Clip, prepared: PreparedClip, spoken: str) -> ClipWords:
     engine gave none (or gave them for other words)."""
     from ..alignment import estimate_spans
 
-    length = len(prepared.samples)  # type: ignore[arg-type]
+    length = len(prepared.samples)
     words = clip.words
     if words is None or len(words) != len(spoken.split()):
         return ClipWords(estimate_spans(spoken, length), True)
@@ -109,7 +117,7 @@ def clip_words(clip: Clip, prepared: PreparedClip, spoken: str) -> ClipWords:
     return ClipWords(spans, False)
 
 
-def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500):
+def load_jingle(path: Path, rate: int, target_lufs: float, fade_ms: int = 500) -> Samples:
     """An --intro/--outro file: decoded by ffmpeg, faded in and out, a little under the voice."""
     try:
         data = Path(path).read_bytes()
@@ -147,7 +155,7 @@ def resample_clip(clip: Clip, rate: int) -> Clip:
     return Clip(pcm, rate, words)
 
 
-def _speech(clip: Clip):
+def _speech(clip: Clip) -> tuple[NDArray[np.float32], int]:
     """The clip's samples (float32) with the engine's silence trimmed to KEEP_MS, short fades
     at both ends, and the number of samples cut at the start."""
     import numpy as np
@@ -163,7 +171,7 @@ def _speech(clip: Clip):
     return samples, start
 
 
-def _rms(samples) -> float:
+def _rms(samples: NDArray[np.float32]) -> float:
     import numpy as np
 
     return float(np.sqrt(np.mean(np.square(samples)))) if len(samples) else 0.0

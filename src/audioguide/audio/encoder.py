@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from ..errors import FFmpegError
 from ..ffmpeg.binary import ffmpeg_choice, ffmpeg_exe
@@ -30,6 +30,9 @@ from ..ffmpeg.graph import (
 )
 from ..ffmpeg.run import disk_full_error
 from ..models import Loudness
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["OUTPUT_RATE", "Encoder", "encoder_args", "encoder_command", "limiter_filter",
            "read_summary"]
@@ -80,7 +83,7 @@ class Encoder:
         widen_pipe(self._stdin)
         # A writer thread feeds ffmpeg, so that preparing the next clip never waits for the
         # encoder to take the last one (a bounded queue keeps memory flat).
-        self._queue: queue.Queue = queue.Queue(maxsize=QUEUE_PIECES)
+        self._queue: queue.Queue[memoryview | None] = queue.Queue(maxsize=QUEUE_PIECES)
         self._piece = rate * PIECE_SECONDS * 4  # bytes of float32 samples
         self._silence = memoryview(bytes(self._piece))
         self._broken = False
@@ -96,7 +99,7 @@ class Encoder:
             except (BrokenPipeError, ValueError, OSError):
                 self._broken = True
 
-    def write(self, samples) -> None:
+    def write(self, samples: ArrayLike) -> None:
         """Queue `samples` for ffmpeg: pieces of the caller's buffer, not copies of it (the
         caller hands it over and does not change it afterwards)."""
         import numpy as np
@@ -116,7 +119,7 @@ class Encoder:
             self.samples_written += n
             count -= n
 
-    def _put(self, piece) -> None:
+    def _put(self, piece: memoryview) -> None:
         if self._broken:
             self._fail()
         self._queue.put(piece)

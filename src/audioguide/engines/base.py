@@ -12,14 +12,18 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from importlib import metadata
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from ..errors import EngineError
 from ..models import Clip, EngineName
 from ..settings import Settings
 
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
 T = TypeVar("T")
 R = TypeVar("R")
+E = TypeVar("E", bound="Engine")
 
 
 def package_version(name: str) -> str:
@@ -57,7 +61,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
         yield from ordered_results(lambda item: pool.submit(fn, item), items, 2 * jobs)
 
 
-def worker_context():
+def worker_context() -> BaseContext:
     """The start method for worker processes: forkserver where there is one.
 
     Never plain fork: a fork while another thread holds a lock (an import, a logging handler)
@@ -228,9 +232,9 @@ class Engine:
     def close(self) -> None:
         """Release the voice and any workers."""
 
-    def __enter__(self):
+    def __enter__(self: E) -> E:
         self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()

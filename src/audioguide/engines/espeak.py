@@ -193,7 +193,7 @@ class _VoiceSpec(ctypes.Structure):
     ]
 
 
-def _set_voice_by_language(lib, language: str) -> bool:
+def _set_voice_by_language(lib: ctypes.CDLL, language: str) -> bool:
     """Select the voice for a language tag ("en-gb" is a language; its voice is named
     "English_(Great_Britain)"), as `espeak-ng -v en-gb` does. True if espeak took it."""
     spec = _VoiceSpec(None, language.encode("utf-8"), None, 0, 0, 0, 0, 0, None)
@@ -219,7 +219,8 @@ class EspeakLibrary:
         self._chunks: list[bytes] = []
         self._words: list[tuple[int, int]] = []  # (character position, sample) of each word
 
-        def collect(wav, count, events):
+        def collect(wav: ctypes._Pointer[ctypes.c_short], count: int,
+                    events: ctypes._Pointer[_Event]) -> int:
             if wav and count > 0:
                 self._chunks.append(ctypes.string_at(wav, count * 2))
             index = 0

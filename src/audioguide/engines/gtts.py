@@ -25,7 +25,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import langtag
@@ -359,7 +359,7 @@ class GTTSEngine(Engine):
             return
         first_error: list[BaseException] = []
 
-        def noted(future) -> None:
+        def noted(future: Future[Clip]) -> None:
             exc = future.exception() if not future.cancelled() else None
             if exc is not None and not isinstance(exc, _Cancelled):
                 with self._lock:
@@ -370,7 +370,7 @@ class GTTSEngine(Engine):
         # Twice `jobs` sentence workers: one waiting on its parts leaves request slots to others.
         workers = 2 * self.jobs
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audioguide-gtts")
-        pending: deque = deque()
+        pending: deque[Future[Clip]] = deque()
         try:
             for item in enumerate(texts):
                 if self._cancel.is_set():
@@ -392,7 +392,7 @@ class GTTSEngine(Engine):
             self._cancel.clear()
 
     @staticmethod
-    def _result(future, first_error: list[BaseException]) -> Clip:
+    def _result(future: Future[Clip], first_error: list[BaseException]) -> Clip:
         try:
             return future.result()
         except BaseException:

@@ -11,6 +11,7 @@ import uuid
 from datetime import timezone
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from ..atomic import write_bytes
@@ -21,6 +22,9 @@ from ..errors import OutputError, SettingsError, SourceError
 from ..manifest import SeriesEpisode, parse_time, read_series
 from ..settings import FeedSettings
 from .page import series_page_html
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -113,7 +117,8 @@ def _channel_image(output_dir: Path, feed: FeedSettings, base: str, title: str) 
     return _url(base, "cover.png"), "cover.png"
 
 
-def _sub(parent, tag: str, value: object = None, **attrs):
+def _sub(parent: etree._Element, tag: str, value: object = None,
+         **attrs: object) -> etree._Element:
     from lxml import etree
 
     element = etree.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
@@ -122,7 +127,7 @@ def _sub(parent, tag: str, value: object = None, **attrs):
     return element
 
 
-def _both(parent, name: str, **attrs) -> None:
+def _both(parent: etree._Element, name: str, **attrs: object) -> None:
     """A podcast: element under the current namespace URL and again under the legacy one."""
     for namespace in (PODCAST, PODCAST_LEGACY):
         _sub(parent, f"{{{namespace}}}{name}", **attrs)
@@ -134,7 +139,7 @@ def _html_text(text: str) -> str:
     return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
 
 
-def _category(channel, category: str) -> None:
+def _category(channel: etree._Element, category: str) -> None:
     names = [clean_title(part) for part in category.replace(">", "/").split("/")]
     names = [name for name in names if name]
     if not names:
@@ -144,7 +149,8 @@ def _category(channel, category: str) -> None:
         _sub(element, f"{{{ITUNES}}}category", text=names[1])
 
 
-def _item(channel, episode: SeriesEpisode, episode_dir: Path, base: str, explicit: str) -> None:
+def _item(channel: etree._Element, episode: SeriesEpisode, episode_dir: Path, base: str,
+          explicit: str) -> None:
     manifest, slug = episode.manifest, episode.slug
     files = manifest.files
     audio_name = files.audio

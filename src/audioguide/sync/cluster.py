@@ -17,12 +17,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..errors import AudioguideError, EngineUnavailable
 from ..models import Article, EpisodeResult
 from ..outdir import choose_slug, prepare_output_dir
 from ..pipeline import Builder, Reporter
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from ray import ObjectRef
+    from ray.actor import ActorHandle
+
+    Outcome = EpisodeResult | str  # what EpisodeWorker.build returns
 
 
 class EpisodeWorker:
@@ -41,7 +49,7 @@ class EpisodeWorker:
         self.builder.close()
 
 
-def _ray():
+def _ray() -> ModuleType:
     try:
         import ray
     except ImportError as exc:
@@ -111,7 +119,7 @@ def build_on_ray(articles: list[Article], settings: Settings, output_dir: Path,
             ray.shutdown()
 
 
-def _run_actors(ray, articles: list[Article], settings: Settings, output_dir: Path,
+def _run_actors(ray: ModuleType, articles: list[Article], settings: Settings, output_dir: Path,
                 reporter: Reporter | None) -> Iterator[tuple[int, EpisodeResult | str]]:
     slugs = plan_slugs(articles, output_dir)
     count = max(1, min(len(articles), int(ray.cluster_resources().get("CPU", 1))))
@@ -120,9 +128,9 @@ def _run_actors(ray, articles: list[Article], settings: Settings, output_dir: Pa
     actor_class = ray.remote(num_cpus=1)(EpisodeWorker)
     actors = [actor_class.remote(worker_settings(settings)) for _ in range(count)]
     queue = list(range(len(articles)))
-    running: dict = {}
+    running: dict[ObjectRef[Outcome], tuple[int, ActorHandle[EpisodeWorker]]] = {}
 
-    def submit(actor) -> None:
+    def submit(actor: ActorHandle[EpisodeWorker]) -> None:
         index = queue.pop(0)
         taken = [slug for n, slug in enumerate(slugs) if n != index]
         running[actor.build.remote(articles[index], str(output_dir), taken)] = (index, actor)
@@ -142,7 +150,7 @@ def _run_actors(ray, articles: list[Article], settings: Settings, output_dir: Pa
             ray.kill(actor)
 
 
-def _result(ray, ref) -> EpisodeResult | str:
+def _result(ray: ModuleType, ref: ObjectRef[Outcome]) -> EpisodeResult | str:
     try:
         return ray.get(ref)
     except ray.exceptions.RayError as exc:
