@@ -196,6 +196,12 @@ BUILD_OPTIONS = [
     click.option("--opus/--no-opus", default=None,
                  help="Also write <slug>.opus: the episode as Ogg Opus (speech bitrate, about "
                       "half the size), with the same chapters; listed in the feed."),
+    click.option("--disclosure", metavar="TEXT",
+                 help="The sentence the episode opens with, saying that a synthetic voice reads "
+                      "it (default: 'Read by a synthetic voice: <engine> <voice>.')."),
+    click.option("--no-disclosure", "disclose", flag_value=False, default=None,
+                 help="Leave that sentence out of the audio (the feed, page and EPUB keep "
+                      "it: Apple Podcasts requires disclosing AI voices)."),
     click.option("--announce/--no-announce", default=None,
                  help="Say 'Section 3 of 8' before each section title."),
     click.option("--format", "fmt", type=click.Choice(FORMATS), help="mp3 (default) or m4b."),
@@ -258,22 +264,16 @@ def reading_options(function):
 @cluster_options
 @reading_options
 @click.pass_obj
-def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rate, bitrate,
-          jobs, no_cache, per_section, epub, opus, announce, fmt, intro, outro, lexicon, image,
-          ray_address, cache_url, per_chapter, skip, keep):
+def build(ctx: Context, sources, output_dir, no_cache, fmt, skip, keep, **options):
     """Build one episode per SOURCE (a .txt/.md/.html/.epub/.pdf path, a folder, an http(s)
     URL or -)."""
     from .pipeline import Reporter
 
-    settings = ctx.settings(
-        output_dir=output_dir, engine=engine, voice=voice, lang=lang, tld=tld, slow=slow,
-        rate=rate, bitrate=bitrate, jobs=jobs,
-        use_cache=False if no_cache else None, per_section=per_section, epub=epub, opus=opus,
-        announce=announce,
-        format=fmt, intro=intro, outro=outro, lexicon=lexicon, image=image,
-        ray_address=ray_address, cache_url=cache_url, per_chapter=per_chapter,
-        skip=tuple(skip) or None, keep=tuple(keep) or None,
-    )
+    # every other option is named as its Settings field
+    settings = ctx.settings(output_dir=output_dir, use_cache=False if no_cache else None,
+                            format=fmt, skip=tuple(skip) or None, keep=tuple(keep) or None,
+                            **options)
+    disclosure_ready(ctx, settings)
     voice_ready(ctx, settings)
     bar = ProgressBar(enabled=not ctx.quiet and sys.stderr.isatty())
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx), progress=bar)
@@ -291,6 +291,15 @@ def build(ctx: Context, sources, output_dir, engine, voice, lang, tld, slow, rat
             f"sentences: {result.synthesized} synthesized, {result.cached} from cache"
             + loudness_summary(result.loudness)
         )
+
+
+def disclosure_ready(ctx: Context, settings: Settings) -> None:
+    """--no-disclosure: the audio no longer says a synthetic voice reads it; the metadata
+    still does (the feed, the page, the EPUB), as the podcast platforms require."""
+    if not settings.disclose:
+        warn_printer(ctx)("--no-disclosure: the audio will not say that a synthetic voice reads "
+                          "it; Apple Podcasts requires saying so, and the feed, page and EPUB "
+                          "still do")
 
 
 def _build(sources: list[str], settings: Settings, reporter) -> list:
@@ -337,6 +346,7 @@ def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait,
     given = {"base_url": base_url, "title": title, "author": author}
     settings = settings.with_(feed=replace(settings.feed, **{
         k: v for k, v in given.items() if v is not None}))
+    disclosure_ready(ctx, settings)
     voice_ready(ctx, settings)
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx))
     report = run_sync(source, settings, SyncOptions(prune=prune, wait=wait), reporter)

@@ -128,6 +128,10 @@ class Manifest:
     engine_version: str = ""
     voice: str = ""
     credit: str = ""
+    # the sentence saying a synthetic voice reads it (episode/disclosure.py); whether the
+    # audio opens with it (--no-disclosure leaves it out of the audio only)
+    disclosure: str = ""
+    disclosed_in_audio: bool = False
     settings: BuildSettings = field(default_factory=BuildSettings)
     format: AudioFormat = AudioFormat.MP3
     files: Files = field(default_factory=Files)

@@ -271,9 +271,10 @@ class Builder:
         from .speech import plan as plan_speech
 
         lang = resolve_lang(self.settings, article.lang)
-        plan = plan_speech(article, self.settings, lang, self.lexicon)
-        self._say_date_order(article, plan, lang)
         engine = self.engine_for(lang)
+        plan = plan_speech(article, self.settings, lang, self.lexicon,
+                           disclosure=spoken_disclosure(self.settings, engine, lang))
+        self._say_date_order(article, plan, lang)
         mixer = self.mixer_for(lang, plan)
         keys = [clip_key(mixer.identity(u.parts), mixer.text(u.parts))
                 if mixer is not None and u.parts else clip_key(engine.identity(), u.spoken)
@@ -454,6 +455,29 @@ def _jingle(encoder: Encoder, path: Path | None, settings: Settings) -> int:
     return len(jingle)
 
 
+def spoken_disclosure(settings: Settings, engine: Engine,
+                      lang: str) -> tuple[str, str | None] | None:
+    """What the episode opens with (shown, spoken): `--disclosure TEXT` as written, else
+    that a synthetic voice reads it and which (episode/disclosure.py); None with
+    --no-disclosure."""
+    if not settings.disclose:
+        return None
+    if settings.disclosure:
+        return settings.disclosure, None
+    from .episode import disclosure
+
+    return (disclosure.sentence(engine.name, engine.voice_name(), lang),
+            disclosure.spoken_sentence(engine.name, engine.voice_name(), lang))
+
+
+def written_disclosure(settings: Settings, engine: Engine, lang: str) -> str:
+    """The sentence the metadata carries (always, even with --no-disclosure)."""
+    from .episode import disclosure
+
+    text = " ".join(settings.disclosure.split())
+    return text or disclosure.sentence(engine.name, engine.voice_name(), lang)
+
+
 def record(episode: Episode, timeline: Timeline, loudness: Loudness,
            settings: Settings) -> Manifest:
     """The manifest of a finished encode; the output steps fill in its files."""
@@ -469,6 +493,8 @@ def record(episode: Episode, timeline: Timeline, loudness: Loudness,
         guid=episode_guid(article.identity or article.title), first_built=first_built,
         built=now_iso(), engine=engine.name, engine_version=engine.version(),
         voice=engine.voice_name(), credit=engine.credit(),
+        disclosure=written_disclosure(settings, engine, lang),
+        disclosed_in_audio=settings.disclose,
         settings=BuildSettings(settings.rate, settings.bitrate, settings.format,
                                lang, settings.tld, settings.slow, settings.announce),
         format=settings.format, duration_ms=timeline.duration_ms,

@@ -69,6 +69,8 @@ class Settings:
     opus: bool = False  # also write <slug>.opus: the episode as Ogg Opus, same chapters and tags
     announce: bool = False  # "Section 3 of 8: ..." before each section title
     intro_summary: bool = True  # open with title, author, sections and minutes
+    disclose: bool = True  # open with a sentence saying a synthetic voice reads it, and which
+    disclosure: str = ""  # that sentence in your words (else episode/disclosure.py's)
     format: AudioFormat = AudioFormat.MP3
     intro: Path | None = None
     outro: Path | None = None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..manifest import CueRecord, Manifest
 from ..models import AudioFormat, CueKind, Skipped
+from .disclosure import disclosure_sentence
 from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
 
 if TYPE_CHECKING:
@@ -246,8 +247,9 @@ def overlay_document(chapter: Chapter, audio_name: str) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(smil, encoding="utf-8")
 
 
-def nav_document(chapters: Sequence[Chapter], title: str, lang: str) -> bytes:
-    """The navigation document: the chapters, in order."""
+def nav_document(chapters: Sequence[Chapter], title: str, lang: str, note: str = "") -> bytes:
+    """The navigation document: the chapters, in order, then `note` (the synthetic voice's
+    disclosure) as a paragraph."""
     from lxml import etree
 
     html = etree.Element(f"{{{XHTML}}}html", nsmap=_nsmap(XHTML))
@@ -263,6 +265,8 @@ def nav_document(chapters: Sequence[Chapter], title: str, lang: str) -> bytes:
     for chapter in chapters:
         item = _element(ol, f"{{{XHTML}}}li")
         _element(item, f"{{{XHTML}}}a", chapter.title, href=chapter.text_name)
+    if note:
+        _element(body, f"{{{XHTML}}}p", note)
     return (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
             + etree.tostring(html, encoding="utf-8"))
 
@@ -313,7 +317,7 @@ def package_document(manifest: Manifest, chapters: Sequence[Chapter], audio: tup
     _accessibility(metadata, "The full text of the article, with headings, paragraphs and "
                    "lists in reading order and a table of contents of its chapters, "
                    "synchronized with a narration of all of it (media overlays): each "
-                   "sentence is highlighted as it is read.")
+                   "sentence is highlighted as it is read. " + disclosure_sentence(manifest))
     _element(metadata, f"{{{OPF}}}meta", " ".join(manifest.credit.split()) or manifest.voice,
              property="media:narrator")
     _element(metadata, f"{{{OPF}}}meta", ACTIVE_CLASS, property="media:active-class")
@@ -363,8 +367,8 @@ def write_epub(path: Path, manifest: Manifest, audio_path: Path,
         book.writestr("META-INF/container.xml", CONTAINER, compress_type=deflated)
         book.writestr("OEBPS/package.opf", package_document(manifest, chapters, audio, cover),
                       compress_type=deflated)
-        book.writestr("OEBPS/nav.xhtml", nav_document(chapters, manifest.title, lang),
-                      compress_type=deflated)
+        nav = nav_document(chapters, manifest.title, lang, disclosure_sentence(manifest))
+        book.writestr("OEBPS/nav.xhtml", nav, compress_type=deflated)
         book.writestr("OEBPS/style.css", STYLE, compress_type=deflated)
         for chapter in chapters:
             book.writestr(f"OEBPS/{chapter.text_name}", chapter_document(chapter, lang),

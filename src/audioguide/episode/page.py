@@ -21,6 +21,7 @@ from .. import langtag
 from ..atomic import write_parts
 from ..manifest import CueRecord, Manifest
 from ..models import Chapter, CueKind
+from .disclosure import disclosure_sentence
 from .markup import clean_text, clean_title
 from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
 
@@ -288,7 +289,8 @@ def episode_page_parts(manifest: Manifest) -> Iterator[str]:
         "audio": local_href(files.audio) or "",
         "chapters": chapter_buttons(chapters),
         "downloads": downloads_html(manifest),
-        "credit": f'<p class="credit">{escape(credit)}</p>\n' if credit else "",
+        "credit": f'<p class="credit">{escape(disclosure_sentence(manifest))}</p>\n'
+        + (f'<p class="credit">{escape(credit)}</p>\n' if credit else ""),
     }
     before, after = asset("templates", "episode.html").split("$transcript")
     yield Template(before).substitute(fields)

@@ -417,6 +417,18 @@ def _intro(article: Article, planner: _Planner, settings: Settings, sections: in
     return planner.sentences(intro, CueKind.INTRO, settings.pauses.intro)
 
 
+def _disclosure(planner: _Planner, settings: Settings, shown: str,
+                spoken: str | None) -> list[_Piece]:
+    """The sentence saying a synthetic voice reads the episode, as one intro piece."""
+    shown = " ".join(shown.split())
+    said = spoken if spoken is not None else planner.speak(shown)
+    if not _speakable(said):
+        return []
+    if len(said) <= MAX_SPOKEN_CHARS:
+        return [_Piece(shown, said, settings.pauses.intro, CueKind.INTRO, True)]
+    return planner.sentences(shown, CueKind.INTRO, settings.pauses.intro)
+
+
 def _minutes_phrase(seconds: float) -> str:
     if seconds < 45:
         return "less than a minute"
@@ -470,6 +482,7 @@ def plan(
     settings: Settings,
     lang: str,
     lexicon: Mapping[str, str] | None = None,
+    disclosure: tuple[str, str | None] | None = None,
 ) -> Plan:
     """The utterances of an episode, in order, with their chapters. Pure and deterministic.
 
@@ -477,6 +490,8 @@ def plan(
     ("Section 3 of 8: ..." with settings.announce), then one utterance per sentence of its
     blocks. Pauses come from settings.pauses. Text with nothing to say (emoji, symbols) is
     dropped; chapters left with nothing are dropped. No spoken text exceeds MAX_SPOKEN_CHARS.
+    `disclosure` (shown, spoken; spoken None: said as written) opens the episode, before
+    the announcement: that a synthetic voice reads it, and which.
     Raises SourceError when the article has nothing to read aloud.
     """
     planner = _Planner(settings, lang, lexicon)
@@ -485,6 +500,8 @@ def plan(
     if settings.intro_summary:
         titled_total = sum(1 for chapter in chapters if chapter.titled)
         pieces[0][:0] = _intro(article, planner, settings, titled_total)
+    if disclosure is not None:
+        pieces[0][:0] = _disclosure(planner, settings, *disclosure)
     return Plan(
         chapter_titles=tuple(chapter.title for chapter in chapters),
         utterances=_utterances(pieces, settings.pauses),
