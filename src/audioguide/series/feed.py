@@ -7,6 +7,9 @@ lxml's explicit nsmap makes simple and feedgen's extension mechanism does not.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import uuid
 from datetime import timezone
 from email.utils import format_datetime
@@ -17,9 +20,10 @@ from urllib.parse import quote, urlsplit
 from ..atomic import write_bytes
 from ..episode.chapters import MIME_TYPE as CHAPTERS_TYPE
 from ..episode.cover import make_cover
+from ..episode.disclosure import disclosure_sentence
 from ..episode.markup import clean_text, clean_title
 from ..errors import OutputError, SettingsError, SourceError
-from ..manifest import SeriesEpisode, parse_time, read_series
+from ..manifest import Files, Manifest, SeriesEpisode, parse_time, read_series
 from ..settings import FeedSettings
 from .page import series_page_html
 
@@ -35,7 +39,14 @@ NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "podcast1": PODCAST_LEGACY, "atom
 # The Podcasting 2.0 namespace UUID for podcast:guid (UUIDv5 of the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
-AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4b": "audio/x-m4a", ".m4a": "audio/x-m4a"}
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4b": "audio/x-m4a", ".m4a": "audio/x-m4a",
+               ".opus": "audio/ogg"}
+# suffix -> (RFC 6381 codecs, title) of a podcast:alternateEnclosure
+ALTERNATE_KINDS = {".mp3": ("mp3", "MP3"), ".m4b": ("mp4a.40.2", "M4B audiobook"),
+                   ".m4a": ("mp4a.40.2", "M4A"), ".opus": ("opus", "Opus")}
+BOOK_SUFFIXES = (".epub", ".pdf")
+# What Apple Podcasts and hosts (RSS.com, TrueFans) read as "a synthetic voice made this".
+AI_CONTENT = "ai-content"
 # files key -> (MIME type, rel) for podcast:transcript, in this order.
 TRANSCRIPT_TYPES = (
     ("vtt", "text/vtt", "captions"),
@@ -149,6 +160,93 @@ def _category(channel: etree._Element, category: str) -> None:
         _sub(element, f"{{{ITUNES}}}category", text=names[1])
 
 
+def from_book(manifest: Manifest) -> bool:
+    """Whether the episode was read from a book: an EPUB or PDF source, or a chapter of one
+    (build --per-chapter marks the identity "#chapter-N")."""
+    source = manifest.source
+    path = urlsplit(source).path if "://" in source else source
+    return path.lower().endswith(BOOK_SUFFIXES) or (
+        "://" not in source and re.search(r"#chapter-\d+$", manifest.identity) is not None)
+
+
+def feed_medium(episodes: list[SeriesEpisode]) -> str:
+    """podcast:medium: "audiobook" when every episode comes from a book, else "podcast"."""
+    books = [from_book(e.manifest) for e in episodes]
+    return "audiobook" if books and all(books) else "podcast"
+
+
+def sri_sha384(path: Path) -> str:
+    """The Subresource Integrity string of a file's bytes: "sha384-" and the base64 digest."""
+    digest = hashlib.sha384()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return "sha384-" + base64.b64encode(digest.digest()).decode("ascii")
+
+
+def _description(manifest: Manifest, title: str, byline: str) -> str:
+    """The item's description as HTML: the article's own (or its title, author and chapters),
+    the engine's credit, and last the sentence that discloses the synthetic voice."""
+    description = clean_text(manifest.description).strip()
+    if not description:
+        chapters = [clean_title(c.title) for c in manifest.chapters]
+        description = f"{title}" + (f", by {byline}" if byline else "") + "."
+        if len(chapters) > 1:
+            description += " Chapters: " + "; ".join(c for c in chapters if c) + "."
+    credit = clean_title(manifest.credit)
+    # Apps read a description as HTML: the text is escaped inside <p> so that both kinds of
+    # reader (those that sniff for HTML and those that always take HTML) show "<b>" as text.
+    paragraphs = [description, credit, clean_title(disclosure_sentence(manifest))]
+    return "".join(f"<p>{_html_text(p)}</p>" for p in paragraphs if p)
+
+
+def _ai_and_author(parent: etree._Element, author: str) -> None:
+    """podcast:person (the article's author) and podcast:txt purpose="ai-content", in both
+    namespaces: on the channel and on each item."""
+    if author:
+        for namespace in (PODCAST, PODCAST_LEGACY):
+            _sub(parent, f"{{{namespace}}}person", author, role="author", group="writing")
+    for namespace in (PODCAST, PODCAST_LEGACY):
+        _sub(parent, f"{{{namespace}}}txt", "true", purpose=AI_CONTENT)
+
+
+def extra_audio(files: Files) -> list[str]:
+    """The episode's other whole-episode audio files (--opus), beside files.audio."""
+    return [name for name in files.names()
+            if Path(name).suffix.lower() in ALTERNATE_KINDS and name != files.audio
+            and not name.startswith("sections/")]
+
+
+def _alternates(item: etree._Element, episode_dir: Path, manifest: Manifest, base: str,
+                slug: str) -> None:
+    """podcast:alternateEnclosure for each extra audio file, and for the enclosure itself
+    (default="true") when there is one: type, length, bitrate, a source and SRI sha384."""
+    extras = extra_audio(manifest.files)
+    if not extras:
+        return
+    for name in [manifest.files.audio, *extras]:
+        path = episode_dir / name
+        if not path.is_file():
+            raise SourceError(f"{episode_dir}: the audio file {name!r} is missing; rebuild it")
+        suffix = path.suffix.lower()
+        codecs, title = ALTERNATE_KINDS[suffix]
+        size, seconds = path.stat().st_size, manifest.duration_ms / 1000
+        attrs: dict[str, object] = {"type": AUDIO_TYPES[suffix], "length": size}
+        if seconds > 0:
+            attrs["bitrate"] = round(size * 8 / seconds)
+        attrs |= {"title": title, "codecs": codecs}
+        if clean_text(manifest.lang):
+            attrs["lang"] = clean_text(manifest.lang)
+        if name == manifest.files.audio:
+            attrs["default"] = "true"
+        integrity = sri_sha384(path)
+        for namespace in (PODCAST, PODCAST_LEGACY):
+            element = _sub(item, f"{{{namespace}}}alternateEnclosure", **attrs)
+            _sub(element, f"{{{namespace}}}source", uri=_url(base, slug, name))
+            # (set, not _sub's keywords: _sub's own `value` is the element's text)
+            _sub(element, f"{{{namespace}}}integrity", type="sri").set("value", integrity)
+
+
 def _item(channel: etree._Element, episode: SeriesEpisode, episode_dir: Path, base: str,
           explicit: str) -> None:
     manifest, slug = episode.manifest, episode.slug
@@ -161,17 +259,7 @@ def _item(channel: etree._Element, episode: SeriesEpisode, episode_dir: Path, ba
     byline = clean_title(manifest.byline)
     item = _sub(channel, "item")
     _sub(item, "title", title)
-    description = clean_text(manifest.description).strip()
-    if not description:
-        chapters = [clean_title(c.title) for c in manifest.chapters]
-        description = f"{title}" + (f", by {byline}" if byline else "") + "."
-        if len(chapters) > 1:
-            description += " Chapters: " + "; ".join(c for c in chapters if c) + "."
-    credit = clean_title(manifest.credit)
-    # Apps read a description as HTML: the text is escaped inside <p> so that both kinds of
-    # reader (those that sniff for HTML and those that always take HTML) show "<b>" as text.
-    paragraphs = [description, credit] if credit else [description]
-    _sub(item, "description", "".join(f"<p>{_html_text(p)}</p>" for p in paragraphs))
+    _sub(item, "description", _description(manifest, title, byline))
     page = files.page or "index.html"
     _sub(item, "link", _url(base, slug, page))
     _sub(item, "guid", manifest.guid, isPermaLink="false")
@@ -201,6 +289,8 @@ def _item(channel: etree._Element, episode: SeriesEpisode, episode_dir: Path, ba
         if rel:
             attrs["rel"] = rel
         _both(item, "transcript", **attrs)
+    _ai_and_author(item, byline)
+    _alternates(item, episode_dir, manifest, base, slug)
 
 
 def _language(feed: FeedSettings, episodes: list[SeriesEpisode]) -> str:
@@ -255,6 +345,8 @@ def feed_xml(feed: FeedSettings, episodes: list[SeriesEpisode], output_dir: Path
         locked = _sub(channel, f"{{{namespace}}}locked", "yes" if feed.locked else "no")
         if email:
             locked.set("owner", email)
+        _sub(channel, f"{{{namespace}}}medium", feed_medium(episodes))
+    _ai_and_author(channel, author)
     for episode in episodes:
         _item(channel, episode, output_dir / episode.slug, base, explicit)
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
