@@ -10,8 +10,10 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,6 +22,14 @@ from .errors import AudioguideError, OutputError
 from .models import Loudness
 from .settings import ENGINES, FORMATS, ROLE_NAMES, Settings, load_file, validate
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .cache import ClipCache
+    from .models import EpisodeResult
+    from .pipeline import Reporter
+
+# A function a decorator gives back unchanged but for click's options (its signature kept).
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class Context:
@@ -31,7 +41,7 @@ class Context:
         self.config: Path | None = None
         self.warnings: list[str] = []  # shown when the command succeeds (see warn_printer)
 
-    def settings(self, **options) -> Settings:
+    def settings(self, **options: object) -> Settings:
         base = load_file(self.config)
         given = {k: v for k, v in options.items() if v is not None}
         return validate(base.with_(**given))
@@ -51,8 +61,8 @@ def _context(ctx: click.Context) -> Context:
     return ctx.ensure_object(Context)
 
 
-def _remember(name: str):
-    def callback(ctx: click.Context, param: click.Parameter, value):
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, object], object]:
+    def callback(ctx: click.Context, param: click.Parameter, value: object) -> object:
         if value:  # a flag that is set, or a path: given here (group or command)
             setattr(_context(ctx), name, value)
             if name == "debug":
@@ -62,7 +72,7 @@ def _remember(name: str):
     return callback
 
 
-def common_options(function):
+def common_options(function: F) -> F:
     """--quiet/-q, --debug and --config: accepted before the command and after it."""
     function = click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
                             expose_value=False, callback=_remember("config"),
@@ -88,7 +98,7 @@ class Guarded(click.Group):
     """Turns library errors into one line and Ctrl-C into exit 130, for every command; shows
     the warnings of a command that succeeded (one that failed says one line only)."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> object:
         obj = _context(ctx)
         try:
             result = super().invoke(ctx)
@@ -121,14 +131,14 @@ class Guarded(click.Group):
 @click.version_option(__version__, prog_name="audioguide")
 @common_options
 @click.pass_context
-def cli(ctx):
+def cli(ctx: click.Context) -> None:
     """Turn written articles into accessible, chaptered podcast episodes.
 
     --quiet, --debug and --config go before or after the command."""
     configure_logging(_context(ctx).debug)
 
 
-def status_printer(ctx: Context):
+def status_printer(ctx: Context) -> Callable[[str], None]:
     def status(message: str) -> None:
         if not ctx.quiet:
             click.echo(message, err=True)
@@ -136,7 +146,7 @@ def status_printer(ctx: Context):
     return status
 
 
-def warn_printer(ctx: Context):
+def warn_printer(ctx: Context) -> Callable[[str], None]:
     """Warnings wait until the command succeeds: a build that fails anyway says one line."""
     return ctx.warnings.append
 
@@ -225,19 +235,19 @@ CLUSTER_OPTIONS = [
 ]
 
 
-def build_options(function):
+def build_options(function: F) -> F:
     for decorator in reversed(BUILD_OPTIONS):
         function = decorator(function)
     return function
 
 
-def cluster_options(function):
+def cluster_options(function: F) -> F:
     for decorator in reversed(CLUSTER_OPTIONS):
         function = decorator(function)
     return function
 
 
-def role_options(function):
+def role_options(function: F) -> F:
     """--skip and --keep: which notes, asides, figures and formulas are read (readers/roles.py)."""
     function = click.option("--keep", multiple=True, type=click.Choice(ROLE_NAMES),
                             help="Read these too: asides (and pull quotes) and a PDF's front "
@@ -247,7 +257,7 @@ def role_options(function):
                              "skipped is listed in the transcript.")(function)
 
 
-def reading_options(function):
+def reading_options(function: F) -> F:
     """How sources are read, the same for `build` and `sync`: --per-chapter, --skip, --keep."""
     function = role_options(function)
     return click.option("--per-chapter/--no-per-chapter", default=None,
@@ -264,7 +274,9 @@ def reading_options(function):
 @cluster_options
 @reading_options
 @click.pass_obj
-def build(ctx: Context, sources, output_dir, no_cache, fmt, skip, keep, **options):
+def build(ctx: Context, sources: tuple[str, ...], output_dir: Path | str | None,
+          no_cache: bool | None, fmt: str | None, skip: tuple[str, ...], keep: tuple[str, ...],
+          **options: object) -> None:
     """Build one episode per SOURCE (a .txt/.md/.html/.epub/.pdf path, a folder, an http(s)
     URL or -)."""
     from .pipeline import Reporter
@@ -302,7 +314,7 @@ def disclosure_ready(ctx: Context, settings: Settings) -> None:
                           "still do")
 
 
-def _build(sources: list[str], settings: Settings, reporter) -> list:
+def _build(sources: list[str], settings: Settings, reporter: Reporter) -> list[EpisodeResult]:
     """On a Ray cluster (--ray), or here (with the cache --cache-url names, if any)."""
     if settings.ray_address:
         from .sync.cluster import build_sources_on_ray
@@ -330,8 +342,10 @@ def _build(sources: list[str], settings: Settings, reporter) -> list:
 @cluster_options
 @reading_options
 @click.pass_obj
-def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait, as_json,
-         no_cache, fmt, skip, keep, **options):
+def sync(ctx: Context, source: str, output_dir: Path | str | None, base_url: str | None,
+         title: str | None, author: str | None, prune: bool, wait: float, as_json: bool,
+         no_cache: bool | None, fmt: str | None, skip: tuple[str, ...], keep: tuple[str, ...],
+         **options: object) -> None:
     """Keep a podcast in step with SOURCE: an RSS or Atom feed, a sitemap.xml (URL or file)
     or a folder of articles. New and edited articles are built, the feed rewritten."""
     from dataclasses import replace
@@ -343,7 +357,8 @@ def sync(ctx: Context, source, output_dir, base_url, title, author, prune, wait,
     settings = ctx.settings(output_dir=output_dir, use_cache=False if no_cache else None,
                             format=fmt, skip=tuple(skip) or None, keep=tuple(keep) or None,
                             **options)
-    given = {"base_url": base_url, "title": title, "author": author}
+    # each value goes to the FeedSettings field of its name (Any: the fields' types differ)
+    given: dict[str, Any] = {"base_url": base_url, "title": title, "author": author}
     settings = settings.with_(feed=replace(settings.feed, **{
         k: v for k, v in given.items() if v is not None}))
     disclosure_ready(ctx, settings)
@@ -380,7 +395,8 @@ def loudness_summary(loudness: Loudness) -> str:
               help="Print it as Markdown to proofread or edit, then `audioguide build` it.")
 @role_options
 @click.pass_obj
-def sections(ctx: Context, source, as_json, as_text, as_markdown, skip, keep):
+def sections(ctx: Context, source: str, as_json: bool, as_text: bool, as_markdown: bool,
+             skip: tuple[str, ...], keep: tuple[str, ...]) -> None:
     """Preview SOURCE: title, sections, words, estimated minutes and what is skipped. No audio.
 
     --text and --markdown print what will be read instead (skipped parts left out)."""
@@ -428,7 +444,7 @@ def sections(ctx: Context, source, as_json, as_text, as_markdown, skip, keep):
 @click.option("--lang", help="With --all: the voices of this language only (fr, fr-FR, French).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def voices(click_ctx: click.Context, show_all, lang, as_json):
+def voices(click_ctx: click.Context, show_all: bool, lang: str | None, as_json: bool) -> None:
     """Engines, voices and languages; which work offline; the installed Piper voices and their
     licences. --all lists the Piper catalogue.
 
@@ -476,7 +492,7 @@ def _catalogue(ctx: Context, lang: str | None, as_json: bool) -> None:
 @common_options
 @click.argument("keys", nargs=-1, required=True)
 @click.pass_obj
-def voices_get(ctx: Context, keys):
+def voices_get(ctx: Context, keys: tuple[str, ...]) -> None:
     """Fetch the Piper voices KEYS from the catalogue into the voices folder: each file is
     checked against the catalogue's size and md5 before it is kept."""
     from .voices.download import get_voices
@@ -490,7 +506,7 @@ def voices_get(ctx: Context, keys):
 @common_options
 @click.argument("keys", nargs=-1, required=True)
 @click.pass_obj
-def voices_remove(ctx: Context, keys):
+def voices_remove(ctx: Context, keys: tuple[str, ...]) -> None:
     """Remove Piper voices fetched with `voices get` (their model, config and model card)."""
     from .voices.download import remove_voice
 
@@ -508,7 +524,8 @@ def voices_remove(ctx: Context, keys):
 @click.option("--no-download", is_flag=True,
               help="Never fetch a Piper voice that is not installed.")
 @click.pass_obj
-def voices_sample(ctx: Context, key, text, output, no_download):
+def voices_sample(ctx: Context, key: str, text: str | None, output: Path,
+                  no_download: bool) -> None:
     """Speak a sentence in KEY's voice into an MP3, to hear it before a build.
 
     \b
@@ -551,17 +568,20 @@ def voice_ready(ctx: Context, settings: Settings) -> None:
 @click.option("--check", "check_feed", is_flag=True,
               help="Then list what Apple Podcasts and the Podcast Index would refuse (exit 1).")
 @click.pass_obj
-def feed(ctx: Context, folder, base_url, title, author, description, image, category, language,
-         explicit, email, check_feed):
+def feed(ctx: Context, folder: Path | str | None, base_url: str | None, title: str | None,
+         author: str | None, description: str | None, image: str | None, category: str | None,
+         language: str | None, explicit: bool | None, email: str | None,
+         check_feed: bool) -> None:
     """Write FOLDER/feed.xml and FOLDER/index.html for the episodes built in FOLDER."""
     from dataclasses import replace
 
     from .series.feed import write_feed
 
     settings = ctx.settings()
-    given = {"base_url": base_url, "title": title, "author": author,
-             "description": description, "image": image, "category": category,
-             "language": language, "explicit": explicit, "email": email}
+    # each value goes to the FeedSettings field of its name (Any: the fields' types differ)
+    given: dict[str, Any] = {"base_url": base_url, "title": title, "author": author,
+                             "description": description, "image": image, "category": category,
+                             "language": language, "explicit": explicit, "email": email}
     feed_settings = replace(settings.feed, **{k: v for k, v in given.items() if v is not None})
     folder = Path(folder or settings.output_dir)
     path = write_feed(folder, feed_settings)
@@ -593,7 +613,7 @@ def _check_feed(folder: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 lets phones on this network subscribe.")
 @click.pass_obj
-def serve(ctx: Context, folder, port, host):
+def serve(ctx: Context, folder: Path, port: int, host: str) -> None:
     """Serve FOLDER as a podcast host does (byte ranges, ETags) until Ctrl-C."""
     from .series.serve import make_server, startup
     from .series.serve import serve as serve_forever
@@ -617,7 +637,7 @@ def serve(ctx: Context, folder, port, host):
 @click.option("--all", "every", is_flag=True,
               help="FOLDER is the output folder: print a JSON map of article URL -> snippet.")
 @click.pass_obj
-def embed(ctx: Context, folder, base_url, every):
+def embed(ctx: Context, folder: Path, base_url: str | None, every: bool) -> None:
     """Print the snippet (one script, one element) that puts FOLDER's read-along player into
     the article's own page; writes the player's script and stylesheet beside the episodes."""
     from .series.embed import embed_all, embed_episode
@@ -639,7 +659,7 @@ def embed(ctx: Context, folder, base_url, every):
               help="Exit 1 when the share of missed words is above this.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def check(ctx: Context, episode, model, max_missed, as_json):
+def check(ctx: Context, episode: Path, model: str, max_missed: float, as_json: bool) -> None:
     """Listen to a built episode with a speech recognizer; name the words it misses."""
     from .check import check_episode
 
@@ -652,11 +672,11 @@ def check(ctx: Context, episode, model, max_missed, as_json):
 
 @cli.group()
 @common_options
-def cache():
+def cache() -> None:
     """The clip cache: info, prune, clear."""
 
 
-def _cache(ctx: Context):
+def _cache(ctx: Context) -> tuple[ClipCache, Settings]:
     from .cache import ClipCache
 
     settings = ctx.settings()
@@ -666,7 +686,7 @@ def _cache(ctx: Context):
 @cache.command("info")
 @common_options
 @click.pass_obj
-def cache_info(ctx: Context):
+def cache_info(ctx: Context) -> None:
     """Where the cache is, how many clips and how much space."""
     from .cache import mib
 
@@ -682,7 +702,7 @@ def cache_info(ctx: Context):
               help="Keep at most this many MiB (default: the setting cache_max_mb, in MiB).")
 @click.option("--max-mb", "max_mb", type=click.IntRange(min=0), hidden=True)  # the old name
 @click.pass_obj
-def cache_prune(ctx: Context, max_mib, max_mb):
+def cache_prune(ctx: Context, max_mib: int | None, max_mb: int | None) -> None:
     """Drop the least recently used clips above the size limit."""
     from .cache import MIB, mib
 
@@ -695,7 +715,7 @@ def cache_prune(ctx: Context, max_mib, max_mb):
 @cache.command("clear")
 @common_options
 @click.pass_obj
-def cache_clear(ctx: Context):
+def cache_clear(ctx: Context) -> None:
     """Remove every clip."""
     from .cache import mib
 
@@ -704,7 +724,7 @@ def cache_clear(ctx: Context):
     click.echo(f"removed {removed} clips, {mib(freed)}")
 
 
-def _terminated(signum, frame) -> None:
+def _terminated(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM (kill, timeout, systemd) cleans up like Ctrl-C
 
 
