@@ -397,8 +397,15 @@ class ClipSource:
 def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
            progress: Callable[[int, int], None]) -> Encoded:
     """Level every clip and stream it, with its pause, into one ffmpeg encoder (and the
-    jingles around them); the episode is never held in memory."""
+    jingles around them); the episode is never held in memory. A long episode is encoded in
+    parts on every core instead (encode_in_parts)."""
+    from .audio.parts import part_ranges
+    from .engines.base import usable_cpus
+
     utterances = episode.plan.utterances
+    ranges = part_ranges(utterances, usable_cpus())
+    if len(ranges) > 1:
+        return encode_in_parts(clips, episode, path, settings, progress, ranges)
     leveler, encoder = Leveler(settings.target_lufs), None
     speech_samples: list[int] = []
     words: list[ClipWords] = []
@@ -435,6 +442,39 @@ def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
     episode.stats.seconds["synthesize"] = round(clips.seconds, 3)
     episode.stats.seconds["encode"] = round(encode_seconds, 3)
     return Encoded(path, encoder.rate, speech_samples, lead, tail, loudness, words)
+
+
+def encode_in_parts(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
+                    progress: Callable[[int, int], None], ranges: list[range]) -> Encoded:
+    """Hand every clip, in order, to the worker of its part (audio/parts.py): each part is
+    levelled, limited and measured on its own core, and one last ffmpeg joins them into
+    `path`; the timeline is the single pass's, sample for sample."""
+    from .audio.parts import PartsEncoder, PartSettings
+    from .engines.base import usable_cpus
+
+    utterances = episode.plan.utterances
+    encoder = PartsEncoder(path, ranges, utterances, PartSettings(
+        settings.format, settings.bitrate, settings.target_lufs, settings.true_peak,
+        settings.rate, str(settings.intro) if settings.intro else None,
+        str(settings.outro) if settings.outro else None), min(usable_cpus(), len(ranges)))
+    encode_seconds = 0.0
+    try:
+        clips.first()
+        for index, (_, clip) in enumerate(zip(utterances, clips, strict=True)):
+            t = time.perf_counter()
+            encoder.add(index, clip)
+            encode_seconds += time.perf_counter() - t
+            progress(index + 1, len(utterances))
+        t = time.perf_counter()
+        joined = encoder.close()
+        encode_seconds += time.perf_counter() - t
+    except BaseException:
+        encoder.abort()
+        raise
+    episode.stats.seconds["synthesize"] = round(clips.seconds, 3)
+    episode.stats.seconds["encode"] = round(encode_seconds, 3)
+    return Encoded(path, encoder.rate, joined.speech_samples, joined.lead, joined.tail,
+                   joined.loudness, joined.words)
 
 
 def word_speaker(lang: str, lexicon: Lexicon | None) -> Callable[[str], str]:

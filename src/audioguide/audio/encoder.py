@@ -65,13 +65,18 @@ def widen_pipe(pipe: IO[bytes]) -> None:
 class Encoder:
     """One ffmpeg process fed float samples on stdin; writes `path` when closed cleanly."""
 
-    def __init__(self, path: Path, rate: int, fmt: str, bitrate: str, true_peak_db: float):
+    def __init__(self, path: Path, rate: int, fmt: str, bitrate: str, true_peak_db: float,
+                 arguments: list[str] | None = None, true_peak: bool = True):
+        """`arguments` (after the program) replace graph.encoder_arguments: the parts of a
+        long episode and their joining pass (audio/parts.py) run other graphs."""
         self.path = Path(path)
         self.rate = rate
         self.samples_written = 0
         self.heard = False  # a sample above HEARD_PEAK was written
+        self._true_peak = true_peak  # whether the graph measures one
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the encoder
-        args = encoder_command(self.path, rate, fmt, bitrate, true_peak_db)
+        args = ([ffmpeg_exe(), *arguments] if arguments is not None
+                else encoder_command(self.path, rate, fmt, bitrate, true_peak_db))
         try:
             self._process = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log
@@ -159,7 +164,7 @@ class Encoder:
         if status != 0 or disk_full(text) or output_failure(text):
             self._fail(text)
         self._log.close()
-        return read_summary(text, self.heard, _who())
+        return read_summary(text, self.heard, _who(), self._true_peak)
 
     def abort(self) -> None:
         if self._process.poll() is None:

@@ -77,18 +77,51 @@ def encoder_arguments(path: Path, rate: int, fmt: str, bitrate: str,
             "-map", "[measured]", "-f", "null", "-"]
 
 
+def part_arguments(path: Path, rate: int, true_peak_db: float) -> list[str]:
+    """One part of a long episode encoded in parts (audio/parts.py): float32 mono at `rate`
+    on stdin, limited and resampled exactly as encoder_arguments does, written as float32
+    at 44.1 kHz to `path` (lossless: the joined parts are the samples one process would give
+    the encoder), with an ebur128 true-peak measurement of the part beside it."""
+    graph = (f"[0:a]aresample={OUTPUT_RATE * 2},{limiter_filter(true_peak_db)},"
+             f"aresample={OUTPUT_RATE},asplit=2[out][m];"
+             f"[m]ebur128=peak=true:framelog=verbose[measured]")
+    return ["-hide_banner", "-loglevel", "info", "-nostats",
+            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+            "-filter_complex", graph,
+            "-map", "[out]", "-f", "f32le", "-y", str(path),
+            "-map", "[measured]", "-f", "null", "-"]
+
+
+def joined_arguments(path: Path, fmt: str, bitrate: str) -> list[str]:
+    """The last pass over a long episode's joined parts: float32 at 44.1 kHz on stdin, encoded
+    to `path` and measured for integrated loudness over the whole (BS.1770's gating is not
+    additive over parts). No true peak here: the parts measured theirs, and the largest is
+    the whole's; the 4x oversampling was the dearest filter of the single-process graph."""
+    graph = "[0:a]asplit=2[out][m];[m]ebur128=framelog=verbose[measured]"
+    return ["-hide_banner", "-loglevel", "info", "-nostats",
+            "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", "1", "-i", "pipe:0",
+            "-filter_complex", graph,
+            "-map", "[out]", "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate),
+            "-y", str(path),
+            "-map", "[measured]", "-f", "null", "-"]
+
+
 def _figure(pattern: re.Pattern, text: str) -> float | None:
     match = pattern.search(text)
     return float(match.group(1)) if match else None
 
 
-def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg") -> Loudness:
+def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg",
+                 true_peak: bool = True) -> Loudness:
     """The loudness and true peak in the last ebur128 summary in `stderr`. A figure that is
     missing or not finite, or integrated loudness at the -70 LUFS gate when speech was written
-    (`heard`), is None and `reason` says why; `who` names the binary in it ("ffmpeg 5.1.9")."""
+    (`heard`), is None and `reason` says why; `who` names the binary in it ("ffmpeg 5.1.9").
+    With `true_peak` False the graph measured none (joined_arguments): its peak is None and
+    needs no reason."""
     start = stderr.rfind("Summary:")
     summary = stderr[start:] if start >= 0 else ""
-    lufs, peak = _figure(_INTEGRATED, summary), _figure(_TRUE_PEAK, summary)
+    lufs = _figure(_INTEGRATED, summary)
+    peak = _figure(_TRUE_PEAK, summary) if true_peak else 0.0
     reasons = []
     if lufs is None or peak is None:
         reasons.append(f"{who} printed no ebur128 summary that could be read")
@@ -102,6 +135,7 @@ def read_summary(stderr: str, heard: bool = True, who: str = "ffmpeg") -> Loudne
     if peak is not None and not math.isfinite(peak):
         reasons.append(f"{who}'s ebur128 gave a true peak of {peak} dBFS{speech}")
         peak = None
+    peak = peak if true_peak else None
     return Loudness(lufs, peak, MEASURED if lufs is not None or peak is not None else None,
                     "; ".join(reasons) or None)
 
