@@ -19,7 +19,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from ..errors import OutputError, SourceError
@@ -106,11 +106,12 @@ class PodcastHostHandler(BaseHTTPRequestHandler):
     server_version = "audioguide"
     protocol_version = "HTTP/1.1"
 
-    def __init__(self, *args, root: Path, **kwargs) -> None:
+    # request, client address and server, passed on to BaseHTTPRequestHandler as they come
+    def __init__(self, *args: Any, root: Path, **kwargs: Any) -> None:
         self.root = root
         super().__init__(*args, **kwargs)
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: object) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
     def do_GET(self) -> None:
