@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .atomic import write_problem
-from .errors import AudioguideError, OutputError
+from .errors import AudioguideError, OutputError, SettingsError
 from .models import Loudness
 from .settings import ENGINES, FORMATS, ROLE_NAMES, Settings, load_file, validate
+from .store import is_url, local_path
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -182,6 +183,15 @@ def minutes(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _output_location(ctx: click.Context, param: click.Parameter,
+                     value: str | None) -> Path | str | None:
+    """-o and feed's FOLDER: a folder (a file:// URL too), or object storage kept as the URL
+    it is (s3://bucket/pod, gs://...: a Path would fold its "//")."""
+    if value is None:
+        return None
+    return value if is_url(value) else local_path(value)
+
+
 # The options of a build, shared by `build` and `sync`.
 BUILD_OPTIONS = [
     click.option("--engine", type=click.Choice(ENGINES), help="Voice engine (default: auto)."),
@@ -268,8 +278,9 @@ def reading_options(function: F) -> F:
 @cli.command()
 @common_options
 @click.argument("sources", nargs=-1, required=True)
-@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
-              help="Output folder (default: audio_out).")
+@click.option("-o", "--output", "output_dir", callback=_output_location,
+              help="Output folder or object storage URL: s3://bucket/pod, gs://... "
+                   "(default: audio_out).")
 @build_options
 @cluster_options
 @reading_options
@@ -319,6 +330,10 @@ def _build(sources: list[str], settings: Settings, reporter: Reporter) -> list[E
     if settings.ray_address:
         from .sync.cluster import build_sources_on_ray
 
+        if is_url(settings.output_dir):
+            raise SettingsError("--ray builds into a folder every node shares; an object "
+                                "storage -o works without --ray only, for now")
+
         return build_sources_on_ray(sources, settings, reporter)
     from .pipeline import build_episodes
 
@@ -328,8 +343,9 @@ def _build(sources: list[str], settings: Settings, reporter: Reporter) -> list[E
 @cli.command()
 @common_options
 @click.argument("source")
-@click.option("-o", "--output", "output_dir", type=click.Path(path_type=Path),
-              help="Output folder (default: audio_out).")
+@click.option("-o", "--output", "output_dir", callback=_output_location,
+              help="Output folder or object storage URL: s3://bucket/pod, gs://... "
+                   "(default: audio_out).")
 @click.option("--base-url", help="Where the folder will be served (https://...).")
 @click.option("--title", help="Podcast title.")
 @click.option("--author", help="Podcast author.")
@@ -555,7 +571,7 @@ def voice_ready(ctx: Context, settings: Settings) -> None:
 
 @cli.command()
 @common_options
-@click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
+@click.argument("folder", callback=_output_location, default=None, required=False)
 @click.option("--base-url", help="Where the folder will be served (https://...).")
 @click.option("--title", help="Podcast title.")
 @click.option("--author", help="Podcast author.")
@@ -583,12 +599,15 @@ def feed(ctx: Context, folder: Path | str | None, base_url: str | None, title: s
                              "description": description, "image": image, "category": category,
                              "language": language, "explicit": explicit, "email": email}
     feed_settings = replace(settings.feed, **{k: v for k, v in given.items() if v is not None})
-    folder = Path(folder or settings.output_dir)
+    folder = folder or settings.output_dir
+    if check_feed and is_url(folder):
+        raise click.UsageError("--check reads a local folder: check the feed where it is "
+                               "served, or run feed --check on a local copy")
     path = write_feed(folder, feed_settings)
     if not ctx.quiet:
         click.echo(f"wrote {path}")
     if check_feed:
-        _check_feed(folder)
+        _check_feed(Path(folder))
 
 
 def _check_feed(folder: Path) -> None:

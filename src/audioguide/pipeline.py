@@ -46,7 +46,7 @@ from .manifest import (
     now_iso,
 )
 from .models import Article, AudioFormat, Clip, EpisodeResult, LangSpan, Loudness, Timeline
-from .outdir import choose_slug, make_staging, prepare_output_dir, publish
+from .outdir import Output
 from .settings import Settings
 from .version import __version__
 
@@ -113,19 +113,6 @@ def fingerprint(article: Article, plan: Plan, keys: list[str], settings: Setting
         },
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def unchanged(folder: Path, print_: str) -> Manifest | None:
-    """The folder's manifest if its build had this fingerprint and its files are all there."""
-    manifest = Manifest.read_if_any(folder)
-    if not manifest or manifest.fingerprint != print_:
-        return None
-    if not all((folder / name).is_file() for name in manifest.files.names()):
-        return None
-    audio = folder / manifest.files.audio
-    if not audio.is_file() or audio.stat().st_size != manifest.bytes:
-        return None
-    return manifest
 
 
 @dataclass
@@ -245,27 +232,30 @@ class Builder:
 
     # -- the stages ----------------------------------------------------------------------
 
-    def build(self, article: Article, output_dir: Path, taken: set[str],
+    def build(self, article: Article, output_dir: Path | Output, taken: set[str],
               read_seconds: float = 0.0) -> EpisodeResult:
+        """Build the article's episode into `output_dir` (a folder, or an Output: a folder or
+        object storage with its identity -> folder index)."""
         started = time.perf_counter()
-        episode = self._plan(article, output_dir, taken)
-        folder = output_dir / episode.slug
-        same = unchanged(folder, episode.fingerprint)
+        output = output_dir if isinstance(output_dir, Output) else Output.at(output_dir)
+        episode = self._plan(article, output, taken)
+        folder = output.location(episode.slug)
+        same = output.unchanged(episode.slug, episode.fingerprint)
         if same is not None:
             self.report.status(f"{folder}: nothing changed, outputs left as they are")
             return result_from(same, folder, skipped=True)
         episode.stats.seconds = {"read": round(read_seconds, 3),
                                  "plan": round(time.perf_counter() - started, 3)}
-        staging = make_staging(output_dir, episode.slug)
+        staging = output.staging(episode.slug)
         try:
             encoded = self._encode_episode(episode, staging)
             manifest = self._export(episode, encoded, staging)
-            publish(staging, folder)
+            output.publish(staging, episode.slug, article.identity)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return result_from(manifest, folder)
 
-    def _plan(self, article: Article, output_dir: Path, taken: set[str]) -> Episode:
+    def _plan(self, article: Article, output: Output, taken: set[str]) -> Episode:
         """The utterances, the engine, the cache keys, the folder and the fingerprint."""
         from .engines.select import resolve_lang
         from .speech import plan as plan_speech
@@ -279,11 +269,11 @@ class Builder:
         keys = [clip_key(mixer.identity(u.parts), mixer.text(u.parts))
                 if mixer is not None and u.parts else clip_key(engine.identity(), u.spoken)
                 for u in plan.utterances]
-        slug = choose_slug(output_dir, article, taken)
+        slug = output.choose_slug(article, taken)
         taken.add(slug)
         return Episode(article, plan, engine, lang, keys, slug,
                        fingerprint(article, plan, keys, self.settings, engine),
-                       Manifest.read_if_any(output_dir / slug), Stats(), mixer)
+                       output.manifest(slug), Stats(), mixer)
 
     def _start(self, engine: Engine) -> None:
         if not self._warming:  # only a build that encodes needs the numeric libraries
@@ -555,12 +545,13 @@ def _spans(langs: tuple[LangSpan, ...], episode: Episode) -> list[LangSpan]:
                     else f"{engine.name} {engine.voice_name()}") for span in langs]
 
 
-def result_from(manifest: Manifest, folder: Path, skipped: bool = False) -> EpisodeResult:
+def result_from(manifest: Manifest, folder: Path | str, skipped: bool = False) -> EpisodeResult:
+    """The build's result; `folder` is the episode folder's path or URL."""
     stats = manifest.stats
     return EpisodeResult(
         slug=manifest.slug,
         folder=str(folder),
-        audio_path=str(folder / manifest.files.audio),
+        audio_path=f"{folder}/{manifest.files.audio}",
         duration_ms=manifest.duration_ms,
         chapters=tuple(manifest.chapters),
         engine=manifest.engine,
@@ -579,12 +570,12 @@ def build_episodes(sources: list[str], settings: Settings,
 
     reporter = reporter or Reporter()
     articles = read_sources(sources, settings)
-    output_dir = prepare_output_dir(Path(settings.output_dir))
+    output = Output.open(settings.output_dir)
     results = []
     taken: set[str] = set()
     with Builder(settings, reporter) as builder:
         for article, seconds in articles:
-            results.append(builder.build(article, output_dir, taken, seconds))
+            results.append(builder.build(article, output, taken, seconds))
     return results
 
 

@@ -352,10 +352,31 @@ def feed_xml(feed: FeedSettings, episodes: list[SeriesEpisode], output_dir: Path
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_feed(output_dir: Path, feed: FeedSettings) -> Path:
+def write_feed(output_dir: Path | str, feed: FeedSettings) -> Path | str:
     """Write output_dir/feed.xml and the series page output_dir/index.html; return feed.xml.
 
-    Makes output_dir/cover.png from the feed title when feed.image is not given."""
+    Makes output_dir/cover.png from the feed title when feed.image is not given. output_dir may
+    be object storage (an fsspec URL, store.py): the feed is made from a local stand-in of its
+    episodes, then the cover, the page and feed.xml are put, feed.xml last, one put each (a
+    file already holding those bytes is not sent again)."""
+    from ..outdir import stand_in
+    from ..store import open_store, shown
+
+    store = open_store(output_dir)
+    if store.local is not None:
+        return _write_feed(store.local, feed)
+    with stand_in(store) as folder:
+        if not any(folder.iterdir()):
+            raise SourceError(f"{shown(store.url)}: no episodes found; run audioguide build "
+                              "first")
+        _write_feed(folder, feed)
+        for name in ("cover.png", "cover.jpg", "index.html", "feed.xml"):
+            if (folder / name).is_file():
+                store.put_file(name, folder / name)
+    return store.location("feed.xml")
+
+
+def _write_feed(output_dir: Path, feed: FeedSettings) -> Path:
     output_dir = Path(output_dir)
     base = _base_url(feed)
     if not output_dir.is_dir():

@@ -6,19 +6,20 @@ prune what left, write the feed when something changed.
 An entry is unchanged when what was read (the feed's full text, the page, the file) and the
 entry's fields and the build settings hash as they did at its last successful build, and its
 episode folder is still there: nothing is built or written for it. Pages are fetched with the
-ETag and Last-Modified the server gave last time (a 304 is unchanged). A failing entry is
-reported and left as it was (retried next run); the others complete. The state file and
-feed.xml are written only when they change, so a run with nothing new changes no byte.
+ETag and Last-Modified the server gave last time (a 304 is unchanged), several at once
+(sources.Fetcher: a bounded pool, a few per host, Retry-After and Crawl-delay honoured). A
+failing entry is reported and left as it was (retried next run); the others complete. The state
+file and feed.xml are written only when they change, so a run with nothing new changes no byte.
+
+DIR is a folder or object storage (-o s3://...; store.py): episodes are staged locally and
+uploaded whole (outdir.Output), the state lives with them, and feed.xml is written last.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -28,7 +29,7 @@ from urllib.parse import urlsplit
 from ..errors import AudioguideError, SettingsError, SourceError
 from ..manifest import manifest_folders
 from ..models import Article, EpisodeResult
-from ..outdir import clean_stale_staging, make_staging, prepare_output_dir
+from ..outdir import Output, clean_stale_staging, prepare_output_dir
 from ..pipeline import Builder, Reporter
 from ..readers import (
     MAX_BYTES,
@@ -39,9 +40,10 @@ from ..readers import (
     sniff_format,
 )
 from ..readers.book import book_kind
-from ..readers.fetch import fetch_conditional
+from ..readers.fetch import Fetched, fetch_conditional
 from ..settings import Settings
-from .sources import Entry, read_entries
+from ..store import Store, open_store, shown
+from .sources import Entry, Fetcher, PageRequest, read_entries
 from .state import Record, State, load_state, locked, open_output, save_state
 
 SAVE_EVERY_S = 30.0  # the state is saved during long runs too: a killed run loses little
@@ -104,9 +106,16 @@ def sync(source: str, settings: Settings, options: SyncOptions | None = None,
     check_base_url(settings.feed.base_url)
     # a bad source stops here: DIR untouched
     entries = unique(chapter_entries(read_entries(source, settings), settings))
-    output_dir = open_output(Path(settings.output_dir))
-    with locked(output_dir, options.wait):
-        report = _run(entries, settings, options, reporter, output_dir)
+    store = open_store(settings.output_dir)
+    if store.local is None:
+        if settings.ray_address:
+            raise SettingsError(f"--ray builds into a folder every node shares; -o "
+                                f"{shown(store.url)} works without --ray only, for now")
+        store.check()
+        report = _run(entries, settings, options, reporter, store)
+    else:
+        with locked(open_output(store.local), options.wait):
+            report = _run(entries, settings, options, reporter, store)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -160,15 +169,20 @@ def unique(entries: list[Entry]) -> list[Entry]:
 
 
 def _run(entries: list[Entry], settings: Settings, options: SyncOptions, reporter: Reporter,
-         output_dir: Path) -> SyncReport:
-    state = load_state(output_dir)
-    clean_stale_staging(output_dir)
+         store: Store) -> SyncReport:
+    state = load_state(store)
+    output = Output(store, state.index())
+    if store.local is not None:
+        clean_stale_staging(store.local)
+        present = {folder.name for folder in manifest_folders(store.local)}
+    else:
+        present = output.present()
     report = SyncReport(seen=len(entries))
-    present = {folder.name for folder in manifest_folders(output_dir)}
     jobs: list[Job] = []
-    for entry in entries:
+    pages = fetch_pages(entries, state, settings, present)
+    for entry, got in zip(entries, pages, strict=True):
         try:
-            job = examine(entry, state.entries.get(entry.link), settings, present)
+            job = examine(entry, state.entries.get(entry.link), settings, present, got)
         except AudioguideError as exc:
             _failed(report, entry.link, exc, reporter)
             continue
@@ -176,11 +190,33 @@ def _run(entries: list[Entry], settings: Settings, options: SyncOptions, reporte
             report.unchanged += 1
         else:
             jobs.append(job)
-    changed = build_jobs(jobs, settings, output_dir, reporter, report, state)
-    changed = leave_or_prune(entries, state, output_dir, options.prune, report) or changed
-    report.feed_written = publish_feed(output_dir, settings, state, changed)
-    save_state(output_dir, state)
+    changed = build_jobs(jobs, settings, output, reporter, report, state)
+    changed = leave_or_prune(entries, state, output, options.prune, report) or changed
+    report.feed_written = publish_feed(output, settings, state, changed)
+    save_state(store, state)
     return report
+
+
+def fetch_pages(entries: list[Entry], state: State, settings: Settings, present: set[str]
+                ) -> Iterator[Fetched | SourceError | None]:
+    """The linked pages of the entries, downloaded in parallel (conditional GETs where the last
+    build is still good), one answer per entry in order (None: not a page to download)."""
+    requests: list[PageRequest | None] = []
+    for entry in entries:
+        if entry.problem or entry.content is not None or entry.path is not None or not entry.url:
+            requests.append(None)
+            continue
+        same = still_good(state.entries.get(entry.link), meta_hash(entry, settings), present)
+        requests.append(PageRequest(entry.url, same.etag if same else None,
+                                    same.last_modified if same else None))
+    return Fetcher(settings.timeout).fetch_all(requests)
+
+
+def still_good(record: Record | None, meta: str, present: set[str]) -> Record | None:
+    """The record when its episode is there and was built from these fields and settings."""
+    if record is not None and record.slug in present and record.meta == meta:
+        return record
+    return None
 
 
 def _failed(report: SyncReport, link: str, exc: BaseException, reporter: Reporter) -> None:
@@ -205,14 +241,14 @@ def meta_hash(entry: Entry, settings: Settings) -> str:
     return sha(json.dumps(data, sort_keys=True, default=str))
 
 
-def examine(entry: Entry, record: Record | None, settings: Settings,
-            present: set[str]) -> Job | None:
+def examine(entry: Entry, record: Record | None, settings: Settings, present: set[str],
+            got: Fetched | SourceError | None = None) -> Job | None:
     """None when the entry is unchanged, else the Job that builds it; AudioguideError (one
-    line) when it cannot be read."""
+    line) when it cannot be read. `got` is the page already downloaded (fetch_pages)."""
     if entry.problem:
         raise SourceError(entry.problem)
     meta = meta_hash(entry, settings)
-    same = record if record is not None and record.slug in present and record.meta == meta else None
+    same = still_good(record, meta, present)
     if entry.content is not None:
         body = sha(entry.content)
         if same is not None and same.body == body:
@@ -226,15 +262,20 @@ def examine(entry: Entry, record: Record | None, settings: Settings,
         article = (book_chapters(entry.path, settings)[entry.chapter - 1] if entry.chapter
                    else read_source(entry.path, settings))
         return Job(entry, article, Record("", body, meta))
-    return examine_page(entry, same, meta, settings)
+    if isinstance(got, SourceError):
+        raise got
+    return examine_page(entry, same, meta, settings, got)
 
 
-def examine_page(entry: Entry, same: Record | None, meta: str, settings: Settings) -> Job | None:
-    """A linked page: a conditional GET when the last build of it is still good."""
+def examine_page(entry: Entry, same: Record | None, meta: str, settings: Settings,
+                 got: Fetched | None = None) -> Job | None:
+    """A linked page: a conditional GET when the last build of it is still good (done here
+    unless fetch_pages did it)."""
     assert entry.url is not None
-    got = fetch_conditional(entry.url, settings.timeout, MAX_BYTES,
-                            etag=same.etag if same else None,
-                            last_modified=same.last_modified if same else None)
+    if got is None:
+        got = fetch_conditional(entry.url, settings.timeout, MAX_BYTES,
+                                etag=same.etag if same else None,
+                                last_modified=same.last_modified if same else None)
     if got.status == 304 and same is not None:
         return None
     body = sha(got.body)
@@ -265,20 +306,22 @@ def with_entry(article: Article, entry: Entry, from_feed: bool) -> Article:
 # -- building ------------------------------------------------------------------------------
 
 
-def build_jobs(jobs: list[Job], settings: Settings, output_dir: Path, reporter: Reporter,
+def build_jobs(jobs: list[Job], settings: Settings, output: Output, reporter: Reporter,
                report: SyncReport, state: State) -> bool:
     """Build every job (on Ray when settings.ray_address is set); record each success in the
     state (saved now and then). True when an episode was written."""
     if not jobs:
         return False
-    prepare_output_dir(output_dir)
+    if output.local is not None:
+        prepare_output_dir(output.local)
     changed, saved = False, time.monotonic()
-    for job, outcome in _outcomes(jobs, settings, output_dir, reporter):
+    for job, outcome in _outcomes(jobs, settings, output, reporter):
         if isinstance(outcome, str):
             report.failed.append(Failure(job.entry.link, outcome))
             reporter.status(f"failed: {job.entry.link}: {outcome}")
             continue
-        state.entries[job.entry.link] = replace(job.record, slug=Path(outcome.folder).name)
+        slug = outcome.folder.rstrip("/").rsplit("/", 1)[-1]  # the folder's name: the truth
+        state.entries[job.entry.link] = replace(job.record, slug=slug)
         if outcome.skipped:
             report.unchanged += 1
         else:
@@ -286,26 +329,27 @@ def build_jobs(jobs: list[Job], settings: Settings, output_dir: Path, reporter: 
             changed = True
             reporter.status(f"built {job.entry.link} -> {outcome.folder}")
         if time.monotonic() - saved > SAVE_EVERY_S:
-            save_state(output_dir, state)
+            save_state(output.store, state)
             saved = time.monotonic()
     return changed
 
 
-def _outcomes(jobs: list[Job], settings: Settings, output_dir: Path,
+def _outcomes(jobs: list[Job], settings: Settings, output: Output,
               reporter: Reporter) -> Iterator[tuple[Job, EpisodeResult | str]]:
     """(job, its EpisodeResult or the one-line error that stopped it), job by job."""
     if settings.ray_address:
         from .cluster import build_on_ray
 
+        assert output.local is not None  # sync() refuses --ray with object storage
         for index, outcome in build_on_ray([job.article for job in jobs], settings,
-                                           output_dir, reporter):
+                                           output.local, reporter):
             yield jobs[index], outcome
         return
     taken: set[str] = set()
     with Builder(settings, reporter) as builder:
         for job in jobs:
             try:
-                yield job, builder.build(job.article, output_dir, taken)
+                yield job, builder.build(job.article, output, taken)
             except AudioguideError as exc:
                 yield job, " ".join(str(exc).split())
 
@@ -313,7 +357,7 @@ def _outcomes(jobs: list[Job], settings: Settings, output_dir: Path,
 # -- what left the source, and the feed ----------------------------------------------------
 
 
-def leave_or_prune(entries: list[Entry], state: State, output_dir: Path, prune: bool,
+def leave_or_prune(entries: list[Entry], state: State, output: Output, prune: bool,
                    report: SyncReport) -> bool:
     """Episodes of entries that left the source: kept, or removed with --prune."""
     links = {entry.link for entry in entries}
@@ -322,35 +366,22 @@ def leave_or_prune(entries: list[Entry], state: State, output_dir: Path, prune: 
         report.kept = len(gone)
         return False
     for link in gone:
-        remove_episode(output_dir, state.entries.pop(link).slug)
+        output.remove(state.entries.pop(link).slug)
         report.pruned += 1
     return bool(gone)
 
 
-def remove_episode(output_dir: Path, slug: str) -> None:
-    """Move the episode folder aside in one rename, then delete it."""
-    folder = output_dir / slug
-    if not slug or slug.startswith(".") or "/" in slug or not folder.is_dir():
-        return
-    aside = make_staging(output_dir, f"{slug}.old")
-    try:
-        os.replace(folder, aside / slug)
-    finally:
-        shutil.rmtree(aside, ignore_errors=True)
-
-
-def publish_feed(output_dir: Path, settings: Settings, state: State, changed: bool) -> bool:
-    """Rewrite feed.xml and the series page (atomically) when an episode or the feed settings
-    changed, or the feed is missing; True when written."""
+def publish_feed(output: Output, settings: Settings, state: State, changed: bool) -> bool:
+    """Rewrite feed.xml and the series page (one atomic write or put each, the feed last) when
+    an episode or the feed settings changed, or the feed is missing; True when written."""
     from ..series.feed import write_feed
 
     digest = sha(json.dumps(asdict(settings.feed), sort_keys=True, default=str))
-    if not changed and state.feed == digest and (output_dir / "feed.xml").is_file():
+    if not changed and state.feed == digest and output.store.exists("feed.xml"):
         return False
-    if not manifest_folders(output_dir):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(output_dir / "feed.xml")  # the last episode was pruned
+    if not output.has_episodes():
+        output.store.delete("feed.xml")  # the last episode was pruned
         return False
-    write_feed(output_dir, settings.feed)
+    write_feed(output.local or output.store.url, settings.feed)
     state.feed = digest
     return True

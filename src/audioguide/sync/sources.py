@@ -10,21 +10,26 @@ output folder is touched; a bad entry (no link and no content, a link refused) c
 
 from __future__ import annotations
 
+import contextlib
 import io
+import threading
 import time
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..errors import SourceError
 from ..readers import MAX_BYTES, expand_sources, is_url, sniff_format
-from ..readers.fetch import TYPES, fetch_conditional
+from ..readers.fetch import TYPES, Fetched, fetch_conditional
 from ..settings import Settings
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from lxml import etree
 
 XML_TYPES = {
@@ -200,3 +205,196 @@ def _link_problem(link: str, name: str | None) -> str | None:
         return (f"{link}: only http:// and https:// links are read from a feed "
                 "(a feed never makes audioguide read a local file)")
     return None
+
+
+# -- downloading the entries' pages: in parallel, politely ---------------------------------
+
+PARALLEL = 16  # pages downloaded at once
+PER_HOST = 4  # of which at most this many from one host
+RETRIES = 3  # a 429 or 503 answer is retried this many times
+LONGEST_WAIT = 120.0  # seconds: a longer Retry-After or crawl-delay fails the entry (next sync)
+ROBOTS_AFTER = 8  # robots.txt is read for a host with more pages than this in one run
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A page to download, with the validators of its last good download."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class Busy(SourceError):
+    """The host answered 429 or 503; `wait` is the seconds it asked for (None: not said)."""
+
+    def __init__(self, message: str, wait: float | None):
+        super().__init__(message)
+        self.wait = wait
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After's seconds: a number of seconds or an HTTP date; None when absent or bad."""
+    from email.utils import parsedate_to_datetime
+
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+
+
+class Host:
+    """One host's turn-taking: PER_HOST requests at once, request starts spaced by its
+    crawl-delay, and none before a Retry-After it gave has passed."""
+
+    def __init__(self, per_host: int):
+        self.slots = threading.BoundedSemaphore(per_host)
+        self.lock = threading.Lock()
+        self.delay: float | None = None  # None: robots.txt not read (or not needed)
+        self.next_start = 0.0
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        with self.slots:
+            while True:
+                with self.lock:
+                    now = time.monotonic()
+                    if now >= self.next_start:
+                        self.next_start = now + (self.delay or 0.0)
+                        break
+                    wait = self.next_start - now
+                time.sleep(wait)
+            yield
+
+    def pause(self, seconds: float) -> None:
+        with self.lock:
+            self.next_start = max(self.next_start, time.monotonic() + seconds)
+
+
+class Fetcher:
+    """Downloads pages on a bounded thread pool (PARALLEL at once, PER_HOST per host), honours
+    Retry-After on 429 and 503 (the whole host waits, then the page is asked for again) and
+    robots.txt's Crawl-delay for a host with many pages, and hands the answers back in the
+    order asked."""
+
+    def __init__(self, timeout: float, parallel: int = PARALLEL, per_host: int = PER_HOST):
+        self.timeout, self.parallel, self.per_host = timeout, parallel, per_host
+        self.hosts: dict[str, Host] = {}
+        self.lock = threading.Lock()
+        self.crowded: set[str] = set()  # hosts whose robots.txt is read
+
+    def fetch_all(self, requests: list[PageRequest | None]
+                  ) -> Iterator[Fetched | SourceError | None]:
+        """Each request's Fetched or the SourceError that stopped it (None for None), in order;
+        at most 4 x PARALLEL answers are held ahead of the caller."""
+        from collections import Counter
+        from concurrent.futures import ThreadPoolExecutor
+
+        counts = Counter(_host_key(r.url) for r in requests if r is not None)
+        self.crowded = {host for host, count in counts.items() if count > ROBOTS_AFTER}
+        pending: deque[Future[Fetched | SourceError] | None] = deque()
+        with ThreadPoolExecutor(self.parallel, thread_name_prefix="audioguide-fetch") as pool:
+            for request in requests:
+                pending.append(None if request is None else pool.submit(self._safe, request))
+                while len(pending) > 4 * self.parallel:
+                    yield _result(pending.popleft())
+            while pending:
+                yield _result(pending.popleft())
+
+    def _safe(self, request: PageRequest) -> Fetched | SourceError:
+        try:
+            return self.fetch(request)
+        except SourceError as exc:
+            return exc
+
+    def host(self, url: str) -> Host:
+        key = _host_key(url)
+        with self.lock:
+            host = self.hosts.setdefault(key, Host(self.per_host))
+        if key in self.crowded:
+            with host.lock:
+                if host.delay is None:
+                    host.delay = min(robots_delay(url, self.timeout) or 0.0, LONGEST_WAIT)
+        return host
+
+    def fetch(self, request: PageRequest) -> Fetched:
+        """One page; after a 429 or 503 the host waits (Retry-After, else 1, 2, 4 s) and the page
+        is asked for again, RETRIES times at most."""
+        host = self.host(request.url)
+        for attempt in range(RETRIES + 1):
+            try:
+                with host.turn():
+                    return fetch_page(request, self.timeout)
+            except Busy as busy:
+                wait = busy.wait if busy.wait is not None else float(2**attempt)
+                if attempt == RETRIES or wait > LONGEST_WAIT:
+                    raise
+                host.pause(wait)
+        raise AssertionError("unreachable")
+
+
+def _result(future: Future[Fetched | SourceError] | None) -> Fetched | SourceError | None:
+    return None if future is None else future.result()
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
+
+
+def fetch_page(request: PageRequest, timeout: float) -> Fetched:
+    """readers.fetch's conditional GET (same checks and limits), with 429 and 503 as Busy."""
+    from ..http_session import open_session
+    from ..readers.fetch import MAX_REDIRECTS, _answer, _check_scheme, _get, _headers
+
+    url = request.url
+    _check_scheme(url, url)
+    deadline = time.monotonic() + 4 * timeout
+    current = url
+    with open_session(timeout, _headers(request.etag, request.last_modified)) as session:
+        for _ in range(MAX_REDIRECTS + 1):
+            response = _get(session, current, url, timeout)
+            with response:
+                if response.is_redirect:
+                    current = urljoin(current, response.headers.get("Location", ""))
+                    _check_scheme(current, url)
+                    continue
+                if response.status_code in (429, 503):
+                    wait = retry_after(response.headers.get("Retry-After"))
+                    raise Busy(f"{url}: the server answered {response.status_code} (busy)"
+                               + (f" and asked to wait {wait:.0f} s" if wait else "")
+                               + "; the next sync tries again", wait)
+                return _answer(response, url, max_bytes=MAX_BYTES, deadline=deadline,
+                               timeout=timeout, kinds=TYPES)
+    raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; check the address")
+
+
+def robots_delay(url: str, timeout: float) -> float | None:
+    """The Crawl-delay (or Request-rate) robots.txt gives audioguide or every agent, in
+    seconds; None when there is none or robots.txt cannot be read."""
+    from urllib.robotparser import RobotFileParser
+
+    from ..http_session import USER_AGENT, open_session
+
+    parts = urlsplit(url)
+    try:
+        with open_session(timeout) as session:
+            response = session.get(f"{parts.scheme}://{parts.netloc}/robots.txt")
+            if response.status_code != 200:
+                return None
+            text = response.content[:512 * 1024].decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - no robots.txt to read: no delay asked for
+        return None
+    robots = RobotFileParser()
+    robots.parse(text.splitlines())
+    agent = USER_AGENT.split("/")[0]
+    delay, rate = robots.crawl_delay(agent), robots.request_rate(agent)
+    if delay is not None:
+        return float(delay)
+    return rate.seconds / rate.requests if rate is not None and rate.requests else None

@@ -7,8 +7,13 @@ fails with one line.
 The state: DIR/.audioguide-sync.json, strict JSON written atomically, and only when it changed
 (a run with nothing new leaves every byte under DIR as it was). Per entry: the episode folder,
 hashes of what was read (the body, and the entry's fields with the build settings), the
-server's ETag and Last-Modified for the next conditional GET. A missing or damaged state file
+server's ETag and Last-Modified for the next conditional GET. The entries are the identity ->
+folder index too (an entry's link is its article's identity). A missing or damaged state file
 is an empty one: the builds' own fingerprints still keep unchanged episodes untouched.
+
+The state lives with the output (store.py): in the folder, or as one object in the bucket for
+-o s3://..., so any machine can run the next sync. The lock is a local folder's only: object
+storage has none, so run one sync of a bucket at a time (one cron job, one machine).
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..atomic import write_bytes, write_problem
+from ..atomic import write_problem
 from ..errors import OutputError
+from ..store import Store
 
 STATE_FILE = ".audioguide-sync.json"
 LOCK_FILE = ".audioguide-sync.lock"
@@ -55,26 +61,25 @@ class State:
         return (json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)
                 + "\n").encode("utf-8")
 
+    def index(self) -> dict[str, str]:
+        """identity (the entry's link) -> episode folder."""
+        return {link: record.slug for link, record in self.entries.items() if record.slug}
 
-def load_state(output_dir: Path) -> State:
-    path = Path(output_dir) / STATE_FILE
+
+def load_state(store: Store) -> State:
+    data = store.read(STATE_FILE)
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(data) if data is not None else {}
         entries = {str(k): Record(**v) for k, v in document["entries"].items()}
         return State(entries, str(document.get("feed", "")))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return State()
 
 
-def save_state(output_dir: Path, state: State) -> bool:
-    """Write the state atomically if it differs from the file; True when written."""
-    path = Path(output_dir) / STATE_FILE
-    data = state.to_bytes()
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            return False
-    write_bytes(path, data)
-    return True
+def save_state(store: Store, state: State) -> bool:
+    """Write the state (atomically, one put) if it differs from what is stored; True when
+    written."""
+    return store.put_bytes(STATE_FILE, state.to_bytes())
 
 
 def open_output(output_dir: Path) -> Path:
