@@ -439,10 +439,14 @@ def encode_in_parts(clips: ClipSource, episode: Episode, path: Path, settings: S
     """Hand every clip, in order, to the worker of its part (audio/parts.py): each part is
     levelled, limited and measured on its own core, and one last ffmpeg joins them into
     `path`; the timeline is the single pass's, sample for sample."""
+    from concurrent.futures import ProcessPoolExecutor
+
     from .audio.parts import PartsEncoder, PartSettings
-    from .engines.base import usable_cpus
+    from .engines.base import exit_with_parent, usable_cpus, worker_context
 
     utterances = episode.plan.utterances
+    pool = ProcessPoolExecutor(max_workers=min(usable_cpus(), len(ranges)),
+                               mp_context=worker_context(), initializer=exit_with_parent)
     encoder = PartsEncoder(path, ranges, utterances, PartSettings(
         settings.format, settings.bitrate, settings.target_lufs, settings.true_peak,
         settings.rate, str(settings.intro) if settings.intro else None,

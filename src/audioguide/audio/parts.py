@@ -218,17 +218,14 @@ class Joined:
 
 
 class PartsEncoder:
-    """Takes the episode's clips in order (add) and encodes them in parts on `workers`
-    processes, joined by one last ffmpeg into `path`."""
+    """Takes the episode's clips in order (add) and encodes them in parts on the worker
+    processes of `pool` (which it shuts down), joined by one last ffmpeg into `path`."""
 
     def __init__(self, path: Path, ranges: list[range], utterances: Sequence[Utterance],
-                 settings: PartSettings, workers: int):
-        from ..engines.base import exit_with_parent, worker_context
-
+                 settings: PartSettings, pool: ProcessPoolExecutor):
         self.path, self.ranges, self.utterances, self.settings = path, ranges, utterances, settings
         self.rate = 0
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
-                                         initializer=exit_with_parent)
+        self._pool = pool
         self._futures: list[Future[PartResult]] = []
         self._started = [threading.Event() for _ in ranges]
         self._spool: SpoolWriter | None = None
