@@ -450,7 +450,7 @@ def encode_in_parts(clips: ClipSource, episode: Episode, path: Path, settings: S
     encoder = PartsEncoder(path, ranges, utterances, PartSettings(
         settings.format, settings.bitrate, settings.target_lufs, settings.true_peak,
         settings.rate, str(settings.intro) if settings.intro else None,
-        str(settings.outro) if settings.outro else None), min(usable_cpus(), len(ranges)))
+        str(settings.outro) if settings.outro else None), pool)
     encode_seconds = 0.0
     try:
         clips.first()
