@@ -10,6 +10,11 @@ computed once (a polyphase bank) and the sums are taken block by block.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 ZEROS = 32  # zero crossings of the sinc on each side of an output sample
 BETA = 8.6  # Kaiser window: about 86 dB stopband
@@ -17,7 +22,7 @@ CUTOFF = 0.9  # of the lower Nyquist frequency: the stopband starts just under i
 BLOCK = 8192  # output samples per step (bounds the memory of the gathered windows)
 
 
-def resample(samples, source: int, target: int):
+def resample(samples: NDArray[np.floating], source: int, target: int) -> NDArray[np.float64]:
     """`samples` (a 1-D numpy array at `source` Hz) at `target` Hz, as float64:
     len(samples) * target // source of them."""
     import numpy as np

