@@ -110,6 +110,7 @@ def fingerprint(article: Article, plan: Plan, keys: list[str], settings: Setting
             "true_peak": settings.true_peak, "intro": file_stamp(settings.intro),
             "outro": file_stamp(settings.outro), "image": file_stamp(settings.image),
             "feed": asdict(settings.feed),
+            **({"opus": True} if settings.opus else {}),  # (older prints kept without it)
         },
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
