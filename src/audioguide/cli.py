@@ -192,6 +192,13 @@ def _output_location(ctx: click.Context, param: click.Parameter,
     return value if is_url(value) else local_path(value)
 
 
+def _role_voices(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
+    """--role-voice ROLE=VOICE values as Settings.role_voices (None: not given)."""
+    from .settings import role_voices
+
+    return role_voices(value) if value else None
+
+
 # The options of a build, shared by `build` and `sync`.
 BUILD_OPTIONS = [
     click.option("--engine", type=click.Choice(ENGINES), help="Voice engine (default: auto)."),
@@ -200,6 +207,11 @@ BUILD_OPTIONS = [
     click.option("--no-download", is_flag=True, expose_value=False,
                  callback=_remember("no_download"),
                  help="Never fetch a --voice that is not installed: fail instead."),
+    click.option("--role-voice", "role_voices", multiple=True, callback=_role_voices,
+                 metavar="ROLE=VOICE",
+                 help="Read one role in another voice: ROLE is question, quote, heading, "
+                      "note or aside; VOICE a Piper key or .onnx path, or espeak:VOICE "
+                      "(espeak:en-gb-scotland). Repeatable."),
     click.option("--lang", help="Language code (default: the article's, else en)."),
     click.option("--tld", help="gTTS accent: Google's top-level domain (com, co.uk, com.au...)."),
     click.option("--slow/--no-slow", default=None, help="gTTS: read slowly."),
@@ -561,12 +573,17 @@ def voices_sample(ctx: Context, key: str, text: str | None, output: Path,
 
 
 def voice_ready(ctx: Context, settings: Settings) -> None:
-    """A --voice that is a Piper catalogue key not installed here: fetched first, with a status
-    line, unless --no-download was given (then one line naming `voices get`)."""
+    """A --voice (or --role-voice) that is a Piper catalogue key not installed here: fetched
+    first, with a status line, unless --no-download was given (then one line naming `voices
+    get`); a --role-voice that is no voice: one line, before anything is built."""
     from .voices.download import ensure_voice
+    from .voices.roles import role_voice
 
-    ensure_voice(settings.voice, settings.resolved_cache_dir(),
-                 not getattr(ctx, "no_download", False), status_printer(ctx))
+    for voice in [settings.voice] + [voice for _, voice in settings.role_voices]:
+        ensure_voice(voice, settings.resolved_cache_dir(),
+                     not getattr(ctx, "no_download", False), status_printer(ctx))
+    for role, voice in settings.role_voices:  # what is no voice: one line before the build
+        role_voice(voice, role)
 
 
 @cli.command()

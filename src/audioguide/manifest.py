@@ -21,7 +21,7 @@ from typing import Any
 
 from .atomic import write_json
 from .errors import SourceError
-from .models import AudioFormat, Chapter, CueKind, LangSpan, Loudness, Word
+from .models import AudioFormat, Chapter, CueKind, LangSpan, Loudness, VoiceCredit, Word
 
 MANIFEST_FILE = "episode.json"
 MANIFEST_VERSION = 1
@@ -60,6 +60,9 @@ class CueRecord:
     words_estimated: bool = False  # shares of the clip: the engine gave no timings
     # The parts of `text` in another language (WCAG 3.1.2), each with the voice that read it.
     langs: list[LangSpan] = field(default_factory=list)
+    # The voice that read it ("espeak en-us", --role-voice) when it is not the episode's; ""
+    # (and not written) otherwise.
+    voice: str = ""
 
 
 @dataclass
@@ -127,6 +130,10 @@ class Manifest:
     engine: str = ""
     engine_version: str = ""
     voice: str = ""
+    # the voice's licence and dataset from its model card (None: built before credits)
+    voice_credit: VoiceCredit | None = None
+    # role -> the credit of the voice that read it (--role-voice), when not the episode's
+    role_voices: dict[str, VoiceCredit] = field(default_factory=dict)
     credit: str = ""
     # the sentence saying a synthetic voice reads it (episode/disclosure.py); whether the
     # audio opens with it (--no-disclosure leaves it out of the audio only)
@@ -243,6 +250,9 @@ def manifest_folders(output_dir: Path) -> list[Path]:
 def _encode(value: Any) -> Any:
     if isinstance(value, Loudness):
         return value.to_json()
+    if isinstance(value, CueRecord) and not value.voice:  # only where it is not the episode's
+        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)
+                if f.name != "voice"}
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Enum):

@@ -49,6 +49,16 @@ class CueKind(StrEnum):
     QUESTION = "question"  # an FAQ question
 
 
+class Role(StrEnum):
+    """The parts of an article that `--role-voice ROLE=VOICE` can give a second voice."""
+
+    QUESTION = "question"  # an FAQ's questions
+    QUOTE = "quote"  # blockquotes
+    HEADING = "heading"  # chapter titles and subheadings
+    NOTE = "note"  # footnotes and endnotes, read at the end of their section
+    ASIDE = "aside"  # asides and pull quotes that are kept
+
+
 class EngineName(StrEnum):
     AUTO = "auto"
     GTTS = "gtts"
@@ -148,6 +158,17 @@ class Utterance:
     # `spoken`; each part is said by the voice of its language. () when one voice says it all.
     parts: tuple[SpokenPart, ...] = ()
     langs: tuple[LangSpan, ...] = ()  # the parts of `shown` in another language
+    role: Role | None = None  # what part of the article it reads, for --role-voice
+
+
+@dataclass(frozen=True)
+class VoiceCredit:
+    """A voice as its credit names it: the licence and the dataset from its model card."""
+
+    engine: str  # "piper", "espeak", "gtts"
+    key: str  # the voice: a Piper key ("en_US-joe-medium"), an espeak voice ("en-us")
+    licence: str | None = None  # as the model card writes it ("CC BY 4.0", a URL); None: unknown
+    source: str | None = None  # the dataset's URL, from the model card
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ from .version import __version__
 if TYPE_CHECKING:
     from .engines.base import Engine
     from .engines.parts import PartsEngine, Request, Synthesizer
+    from .engines.roles import RolesEngine
+    from .models import Role, Utterance, VoiceCredit
     from .speech import Plan
     from .speech.lexicon import Lexicon
 
@@ -96,6 +98,7 @@ def fingerprint(article: Article, plan: Plan, keys: list[str], settings: Setting
         "audioguide": __version__,
         "engine": engine.identity(),
         "credit": engine.credit(),
+        "voice_credit": asdict(voice_credit(engine)),
         "article": asdict(article) | {"sections": None},
         "chapters": list(plan.chapter_titles),
         "utterances": [
@@ -131,6 +134,8 @@ class Episode:
     stats: Stats
     # The voices of the parts in other languages (None: the engine says everything).
     mixer: PartsEngine | None = None
+    # The voices of the roles given one (--role-voice) that the plan has (None: no such role).
+    roles: RolesEngine | None = None
 
 
 @dataclass
@@ -159,6 +164,9 @@ class Builder:
                                 warn=self.report.warn))
         self._engines: dict[str, Engine] = {}
         self._mixers: dict[str, PartsEngine] = {}  # main language -> voices of other languages
+        # (language, --role-voice VOICE) -> its engine, and its voices of other languages
+        self._role_engines: dict[tuple[str, str], Engine] = {}
+        self._role_mixers: dict[tuple[str, str], PartsEngine] = {}
         self._warming = False
         self._started: set[int] = set()
         self.lexicon = None
@@ -211,11 +219,40 @@ class Builder:
                              "espeak-ng`) for voices of other languages")
         return mixer
 
+    def roles_for(self, lang: str, plan: Plan, main: Synthesizer) -> RolesEngine | None:
+        """The voices of the roles given one (settings.role_voices), each checked here
+        whether the plan reads that role or not; None when the plan has none of them."""
+        from .engines.parts import PartsEngine, marked_langs
+        from .engines.roles import RolesEngine
+        from .voices.roles import role_engine
+
+        wanted = dict(self.settings.role_voices)
+        for role, voice in wanted.items():
+            if (lang, voice) not in self._role_engines:
+                self._role_engines[lang, voice] = role_engine(self.engine_for(lang), voice, role)
+        voices, mixers = {}, {}
+        for role in sorted({u.role for u in plan.utterances if u.role in wanted}):
+            key = (lang, wanted[role])
+            voices[role] = self._role_engines[key]
+            langs = marked_langs(u for u in plan.utterances if u.role == role)
+            if langs:
+                mixer = self._role_mixers.setdefault(key, PartsEngine(voices[role]))
+                for unread in mixer.add(langs):
+                    self.report.warn(f"no voice here reads {unread!r}: its marked parts in "
+                                     f"{role} are read by the {role} voice")
+                mixers[role] = mixer
+        return RolesEngine(main, voices, mixers) if voices else None
+
     def close(self) -> None:
-        for mixer in self._mixers.values():
+        for mixer in [*self._mixers.values(), *self._role_mixers.values()]:
             with contextlib.suppress(Exception):
                 mixer.close()
         self._mixers.clear()
+        self._role_mixers.clear()
+        for engine in self._role_engines.values():
+            with contextlib.suppress(Exception):
+                engine.close()
+        self._role_engines.clear()
         for engine in self._engines.values():
             # closing must not hide the build's own error
             with contextlib.suppress(Exception):
@@ -267,14 +304,13 @@ class Builder:
                            disclosure=spoken_disclosure(self.settings, engine, lang))
         self._say_date_order(article, plan, lang)
         mixer = self.mixer_for(lang, plan)
-        keys = [clip_key(mixer.identity(u.parts), mixer.text(u.parts))
-                if mixer is not None and u.parts else clip_key(engine.identity(), u.spoken)
-                for u in plan.utterances]
+        roles = self.roles_for(lang, plan, mixer or engine)
+        keys = [utterance_key(u, engine, mixer, roles) for u in plan.utterances]
         slug = output.choose_slug(article, taken)
         taken.add(slug)
         return Episode(article, plan, engine, lang, keys, slug,
                        fingerprint(article, plan, keys, self.settings, engine),
-                       output.manifest(slug), Stats(), mixer)
+                       output.manifest(slug), Stats(), mixer, roles)
 
     def _start(self, engine: Engine) -> None:
         if not self._warming:  # only a build that encodes needs the numeric libraries
@@ -292,8 +328,17 @@ class Builder:
         self._start(episode.engine)
         if episode.mixer is not None:
             episode.mixer.start()
-        clips = ClipSource(self.cache, episode.mixer or episode.engine, episode.keys,
-                           requests_of(episode.plan.utterances), episode.stats)
+        requests: list = requests_of(episode.plan.utterances)
+        roles = episode.roles
+        if roles is not None:
+            for voice in roles.voices.values():
+                self._start(voice)
+            for mixer in roles.mixers.values():
+                mixer.start()
+            requests = [roles.request(u.role, request)
+                        for u, request in zip(episode.plan.utterances, requests, strict=True)]
+        clips = ClipSource(self.cache, roles or episode.mixer or episode.engine, episode.keys,
+                           requests, episode.stats)
         ext = "m4a" if self.settings.format == AudioFormat.M4B else "mp3"
         path = staging / f"{episode.slug}.encoding.{ext}"
         try:
@@ -537,15 +582,63 @@ def record(episode: Episode, timeline: Timeline, loudness: Loudness,
                   for n, chapter in enumerate(timeline.chapters)],
         cues=[CueRecord(c.start_ms, c.end_ms, c.text, u.spoken, c.section, c.kind,
                         c.paragraph_end, list(c.words), c.words_estimated,
-                        _spans(u.langs, episode))
+                        _spans(u.langs, u.role, episode), _cue_voice(u.role, episode))
               for c, u in zip(timeline.cues, episode.plan.utterances, strict=True)],
         loudness=loudness, fingerprint=episode.fingerprint,
+        voice_credit=voice_credit(engine), role_voices=_role_credits(episode),
     )
 
 
-def _spans(langs: tuple[LangSpan, ...], episode: Episode) -> list[LangSpan]:
+def voice_credit(engine: Engine) -> VoiceCredit:
+    """The voice's licence and dataset (engines.roles.voice_credit)."""
+    from .engines.roles import voice_credit as credit_of
+
+    return credit_of(engine)
+
+
+def utterance_key(u: Utterance, engine: Engine, mixer: PartsEngine | None,
+                  roles: RolesEngine | None) -> str:
+    """The clip cache key of an utterance: the identity of the voice that says it (its role's
+    voice, else the episode's; every part's voice when it has parts) and what it says."""
+    if roles is not None and u.role in roles.voices:
+        engine, mixer = roles.voices[u.role], roles.mixers.get(u.role)
+    if mixer is not None and u.parts:
+        return clip_key(mixer.identity(u.parts), mixer.text(u.parts))
+    return clip_key(engine.identity(), u.spoken)
+
+
+def _role_voice(role: Role | None, episode: Episode) -> Engine | None:
+    """The engine of the role's voice when the role has one (--role-voice), else None."""
+    roles = episode.roles
+    return roles.voices[role] if roles is not None and role in roles.voices else None
+
+
+def _cue_voice(role: Role | None, episode: Episode) -> str:
+    """ "espeak en-us" for a cue read by a role's voice other than the episode's, else ""."""
+    from .engines.roles import voice_label
+
+    engine = _role_voice(role, episode)
+    if engine is None or voice_label(engine) == voice_label(episode.engine):
+        return ""
+    return voice_label(engine)
+
+
+def _role_credits(episode: Episode) -> dict[str, VoiceCredit]:
+    """The credit of each role's voice that is not the episode's own."""
+    roles = episode.roles
+    if roles is None:
+        return {}
+    return {str(role): voice_credit(engine) for role, engine in roles.voices.items()
+            if _cue_voice(role, episode)}
+
+
+def _spans(langs: tuple[LangSpan, ...], role: Role | None,
+           episode: Episode) -> list[LangSpan]:
     """A cue's spans in other languages, each with the voice that read it."""
     mixer, engine = episode.mixer, episode.engine
+    voice = _role_voice(role, episode)
+    if voice is not None and role is not None and episode.roles is not None:
+        mixer, engine = episode.roles.mixers.get(role), voice
     return [replace(span, voice=mixer.voice_for(span.lang) if mixer is not None
                     else f"{engine.name} {engine.voice_name()}") for span in langs]
 

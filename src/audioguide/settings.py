@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import SettingsError
-from .models import AudioFormat, EngineName
+from .models import AudioFormat, EngineName, Role
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,6 +22,8 @@ ENGINES = tuple(name.value for name in EngineName)
 FORMATS = tuple(fmt.value for fmt in AudioFormat)
 # for --skip and --keep (readers/roles.py); "front-matter": a PDF's title pages (readers/pdf.py)
 ROLE_NAMES = ("notes", "asides", "figures", "math", "front-matter")
+# for --role-voice ROLE=VOICE (models.Role): the parts read in a second voice
+VOICE_ROLES = tuple(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Settings:
     per_chapter: bool = False  # an EPUB or PDF makes one episode per chapter, not one per book
     skip: tuple[str, ...] = ()  # roles not read aloud: "notes", "figures", "math", "asides"
     keep: tuple[str, ...] = ()  # roles read that are skipped by default: "asides"
+    # (role, voice) pairs: that role read in that voice (--role-voice question=espeak:en-us)
+    role_voices: tuple[tuple[str, str], ...] = ()
     epub: bool = False  # also write <slug>.epub: EPUB 3 with media overlays (read along)
     opus: bool = False  # also write <slug>.opus: the episode as Ogg Opus, same chapters and tags
     announce: bool = False  # "Section 3 of 8: ..." before each section title
@@ -127,7 +132,25 @@ def validate(settings: Settings) -> Settings:
         for name in getattr(settings, option):
             if name not in ROLE_NAMES:
                 raise SettingsError(f"--{option} {name!r}: choose from {', '.join(ROLE_NAMES)}")
+    role_voices(f"{role}={voice}" for role, voice in settings.role_voices)
     return settings
+
+
+def role_voices(given: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """ROLE=VOICE values (--role-voice) as (role, voice) pairs, sorted, one per role (the last
+    given wins); SettingsError for an unknown role or an empty voice."""
+    found: dict[str, str] = {}
+    for value in given:
+        role, sep, voice = str(value).partition("=")
+        role, voice = role.strip().lower(), voice.strip()
+        if not sep or role not in VOICE_ROLES:
+            raise SettingsError(f"--role-voice {value!r}: give ROLE=VOICE with ROLE one of "
+                                f"{', '.join(VOICE_ROLES)}")
+        if not voice:
+            raise SettingsError(f"--role-voice {value!r}: name the voice after '=' (a Piper "
+                                "key, an .onnx path or espeak:VOICE)")
+        found[role] = voice
+    return tuple(sorted(found.items()))
 
 
 _Table = TypeVar("_Table", "Pauses", "FeedSettings")  # a [table] of the settings file
@@ -163,6 +186,12 @@ def load_file(path: Path | None = None, base: Settings | None = None) -> Setting
         changes["feed"] = _dataclass_from(FeedSettings, data.pop("feed"), f"{path} [feed]")
     build = data.pop("build", {})
     build.update({k: v for k, v in data.items() if not isinstance(v, dict)})
+    voices = build.pop("role_voices", None) or data.pop("role_voices", None)
+    if voices is not None:
+        if not isinstance(voices, dict):
+            raise SettingsError(f"{path}: role_voices is a table: role_voices = {{question = "
+                                "\"espeak:en-gb-scotland\"}")
+        changes["role_voices"] = role_voices(f"{k}={v}" for k, v in voices.items())
     if "cache_max_mb" in build:
         changes["cache_max_bytes"] = int(build.pop("cache_max_mb")) * 1024**2
     paths = {"output_dir", "intro", "outro", "lexicon", "image", "cache_dir"}

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, cast
 
 from ..manifest import CueRecord, Manifest
 from ..models import AudioFormat, CueKind, Skipped
+from .credits import role_sentence, voice_credits
 from .disclosure import disclosure_sentence
 from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
 
@@ -299,6 +300,17 @@ def _accessibility(metadata: etree._Element, summary: str) -> None:
         _element(metadata, f"{{{OPF}}}meta", value, property=prop)
 
 
+def _credit_voices(metadata: etree._Element, manifest: Manifest) -> None:
+    """A narrator for each voice whose licence asks for a credit and for each role's voice
+    (episode/credits.py), and the roles' voices said in the accessibility summary."""
+    for line in voice_credits(manifest):
+        _element(metadata, f"{{{OPF}}}meta", line, property="media:narrator")
+    summary = metadata.find(f"{{{OPF}}}meta[@property='schema:accessibilitySummary']")
+    roles = role_sentence(manifest)
+    if roles and summary is not None:
+        summary.text = f"{summary.text} {roles}"
+
+
 def package_document(manifest: Manifest, chapters: Sequence[Chapter], audio: tuple[str, str],
                      cover: tuple[str, str] | None) -> bytes:
     """The package: metadata (title, media overlays, accessibility), manifest and spine."""
@@ -320,6 +332,7 @@ def package_document(manifest: Manifest, chapters: Sequence[Chapter], audio: tup
                    "sentence is highlighted as it is read. " + disclosure_sentence(manifest))
     _element(metadata, f"{{{OPF}}}meta", " ".join(manifest.credit.split()) or manifest.voice,
              property="media:narrator")
+    _credit_voices(metadata, manifest)
     _element(metadata, f"{{{OPF}}}meta", ACTIVE_CLASS, property="media:active-class")
     for chapter in chapters:
         _element(metadata, f"{{{OPF}}}meta", smil_clock(chapter.duration_ms),

@@ -21,6 +21,7 @@ from .. import langtag
 from ..atomic import write_parts
 from ..manifest import CueRecord, Manifest
 from ..models import Chapter, CueKind
+from .credits import credit_text
 from .disclosure import disclosure_sentence
 from .markup import clean_text, clean_title
 from .transcripts import lang_segments, skipped_line, skipped_name, word_langs
@@ -274,7 +275,7 @@ def episode_page_parts(manifest: Manifest) -> Iterator[str]:
     title = clean_title(manifest.title) or "Untitled"
     byline = clean_title(manifest.byline)
     cover = local_href(files.cover)
-    credit = clean_title(manifest.credit)
+    credit = clean_title(credit_text(manifest))
     fields = {
         "lang": lang,
         "dir": direction,

@@ -22,6 +22,7 @@ from ..slug import slugify
 from ..version import __version__
 from . import transcripts
 from .cover_art import CoverArt, cover_art
+from .credits import credit_text
 from .tags import EpisodeTags, ffmetadata, write_mp3_tags, write_mp4_tags
 
 
@@ -47,7 +48,7 @@ def episode_tags(manifest: Manifest, out: Outputs) -> EpisodeTags:
         title=article.title,
         artist=article.byline or feed.author or "audioguide",
         album=feed.title or article.category or "audioguide",
-        comment=f"{manifest.credit}. Made with audioguide {__version__}.",
+        comment=f"{credit_text(manifest)}. Made with audioguide {__version__}.",
         language=manifest.lang,
         date=article.date or (manifest.first_built or "")[:10],
     )

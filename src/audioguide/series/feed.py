@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 from ..atomic import write_bytes
 from ..episode.chapters import MIME_TYPE as CHAPTERS_TYPE
 from ..episode.cover import make_cover
+from ..episode.credits import credit_text
 from ..episode.disclosure import disclosure_sentence
 from ..episode.markup import clean_text, clean_title
 from ..errors import OutputError, SettingsError, SourceError
@@ -193,7 +194,7 @@ def _description(manifest: Manifest, title: str, byline: str) -> str:
         description = f"{title}" + (f", by {byline}" if byline else "") + "."
         if len(chapters) > 1:
             description += " Chapters: " + "; ".join(c for c in chapters if c) + "."
-    credit = clean_title(manifest.credit)
+    credit = clean_title(credit_text(manifest))
     # Apps read a description as HTML: the text is escaped inside <p> so that both kinds of
     # reader (those that sniff for HTML and those that always take HTML) show "<b>" as text.
     paragraphs = [description, credit, clean_title(disclosure_sentence(manifest))]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from .. import langtag
 from ..errors import SourceError
-from ..models import Article, Block, BlockKind, CueKind, LangSpan, SpokenPart, Utterance
+from ..models import Article, Block, BlockKind, CueKind, LangSpan, Role, SpokenPart, Utterance
 from ..settings import Pauses, Settings
 from .sentences import count_words, estimate_seconds, split_sentences
 from .spoken import spoken_form
@@ -89,6 +89,13 @@ class _Piece:
     paragraph_end: bool = False
     parts: tuple[SpokenPart, ...] = ()  # see Utterance.parts
     langs: tuple[LangSpan, ...] = ()
+    role: Role | None = None  # see Utterance.role
+
+
+# The role of each kind of block that --role-voice can read in another voice.
+_BLOCK_ROLES = {BlockKind.QUESTION: Role.QUESTION, BlockKind.QUOTE: Role.QUOTE,
+                BlockKind.SUBHEADING: Role.HEADING, BlockKind.NOTE: Role.NOTE,
+                BlockKind.ASIDE: Role.ASIDE}
 
 
 # What a note, a kept aside or a figure is introduced with (English).
@@ -220,16 +227,18 @@ class _Planner:
         return self._foreign[text, lang]
 
     def marked_block(self, block: Block) -> list[_Piece]:
-        """`block(block)` with the block's language and marked phrases in effect."""
+        """`block(block)` with the block's language and marked phrases in effect, each piece
+        marked with the block's role (_BLOCK_ROLES)."""
         flat = " ".join(block.text.split())
         tags = marked_tags(flat, block, self.lang) if block.lang or block.langs else []
-        if not any(tags):
-            return self.block(block)
-        self.marks, self.cursor = (flat, tags), 0
+        if any(tags):
+            self.marks, self.cursor = (flat, tags), 0
         try:
-            return self.block(block)
+            pieces = self.block(block)
         finally:
             self.marks = None
+        role = _BLOCK_ROLES.get(block.kind)
+        return [replace(piece, role=role) for piece in pieces] if role else pieces
 
     def say(self, shown: str) -> tuple[str, tuple[SpokenPart, ...], tuple[LangSpan, ...]]:
         """What to say for `shown` (a piece of the block being planned): the spoken text, its
@@ -351,8 +360,10 @@ class _Planner:
             if parts:
                 parts = (*parts[:-1], (parts[-1][0] + ".", parts[-1][1]))
         if len(spoken) > MAX_SPOKEN_CHARS:
-            return self.sentences(text, kind, self.pauses.heading)
-        return [_Piece(text, spoken, self.pauses.heading, kind, True, parts, langs)]
+            return [replace(piece, role=Role.HEADING)
+                    for piece in self.sentences(text, kind, self.pauses.heading)]
+        return [_Piece(text, spoken, self.pauses.heading, kind, True, parts, langs,
+                       Role.HEADING)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,6 +483,7 @@ def _utterances(chapters: list[list[_Piece]], pauses: Pauses) -> tuple[Utterance
                     paragraph_end=piece.paragraph_end or position == len(pieces) - 1,
                     parts=piece.parts,
                     langs=piece.langs,
+                    role=piece.role,
                 )
             )
     return tuple(utterances)
