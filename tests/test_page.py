@@ -78,7 +78,10 @@ def test_player_structure(manifest):
     ]
     links = tree.xpath("//section[@class='downloads']//a/@href")
     assert links[0] == "salt-pepper.mp3" and "salt-pepper.vtt" in links
-    assert tree.xpath("//p[@class='credit']/text()") == [manifest["credit"]]
+    # the synthetic voice disclosed (no disclosure recorded: made from engine and voice), then
+    # the credit
+    assert tree.xpath("//p[@class='credit']/text()") == [
+        "Read by a synthetic voice: Piper en_US-joe-medium.", manifest["credit"]]
 
 
 def _sha(text: str) -> str:
