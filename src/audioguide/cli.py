@@ -192,7 +192,8 @@ def _output_location(ctx: click.Context, param: click.Parameter,
     return value if is_url(value) else local_path(value)
 
 
-def _role_voices(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
+def _role_voices(ctx: click.Context, param: click.Parameter,
+                 value: tuple[str, ...]) -> tuple[tuple[str, str], ...] | None:
     """--role-voice ROLE=VOICE values as Settings.role_voices (None: not given)."""
     from .settings import role_voices
 
