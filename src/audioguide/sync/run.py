@@ -22,6 +22,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,18 +32,12 @@ from ..manifest import manifest_folders
 from ..models import Article, EpisodeResult
 from ..outdir import Output, clean_stale_staging, prepare_output_dir
 from ..pipeline import Builder, Reporter
-from ..readers import (
-    MAX_BYTES,
-    decode_bytes,
-    read_articles,
-    read_source,
-    read_text,
-    sniff_format,
-)
+from ..readers import MAX_BYTES, read_articles, read_source
 from ..readers.book import book_kind
 from ..readers.fetch import Fetched, fetch_conditional
 from ..settings import Settings
-from ..store import Store, open_store, shown
+from ..store import Store, open_store
+from .reading import Readers
 from .sources import Entry, Fetcher, PageRequest, read_entries
 from .state import Record, State, load_state, locked, open_output, save_state
 
@@ -97,6 +92,16 @@ class Job:
     record: Record
 
 
+@dataclass
+class Pending:
+    """An entry whose text is being read (reading.Readers): its Job once the Article is in."""
+
+    entry: Entry
+    article: Future[Article]
+    record: Record
+    from_feed: bool
+
+
 def sync(source: str, settings: Settings, options: SyncOptions | None = None,
          reporter: Reporter | None = None) -> SyncReport:
     """Bring DIR (settings.output_dir) in line with SOURCE; see the module's docstring."""
@@ -108,9 +113,6 @@ def sync(source: str, settings: Settings, options: SyncOptions | None = None,
     entries = unique(chapter_entries(read_entries(source, settings), settings))
     store = open_store(settings.output_dir)
     if store.local is None:
-        if settings.ray_address:
-            raise SettingsError(f"--ray builds into a folder every node shares; -o "
-                                f"{shown(store.url)} works without --ray only, for now")
         store.check()
         report = _run(entries, settings, options, reporter, store)
     else:
@@ -178,23 +180,56 @@ def _run(entries: list[Entry], settings: Settings, options: SyncOptions, reporte
     else:
         present = output.present()
     report = SyncReport(seen=len(entries))
-    jobs: list[Job] = []
+    with Readers(settings) as readers:
+        jobs = read_pages(examine_all(entries, state, settings, present, readers, report,
+                                      reporter), report, reporter)
+    changed = build_jobs(jobs, settings, output, reporter, report, state)
+    changed = leave_or_prune(entries, state, output, options.prune, report) or changed
+    report.feed_written = publish_feed(output, settings, state, changed)
+    save_state(store, state)
+    return report
+
+
+def examine_all(entries: list[Entry], state: State, settings: Settings, present: set[str],
+                readers: Readers, report: SyncReport, reporter: Reporter
+                ) -> list[Job | Pending]:
+    """Every entry examined as its page comes in (failures and unchanged ones counted in
+    `report`); what is to be built, in the entries' order."""
+    found: list[Job | Pending] = []
     pages = fetch_pages(entries, state, settings, present)
     for entry, got in zip(entries, pages, strict=True):
         try:
-            job = examine(entry, state.entries.get(entry.link), settings, present, got)
+            job = examine(entry, state.entries.get(entry.link), settings, present, got,
+                          readers)
         except AudioguideError as exc:
             _failed(report, entry.link, exc, reporter)
             continue
         if job is None:
             report.unchanged += 1
         else:
-            jobs.append(job)
-    changed = build_jobs(jobs, settings, output, reporter, report, state)
-    changed = leave_or_prune(entries, state, output, options.prune, report) or changed
-    report.feed_written = publish_feed(output, settings, state, changed)
-    save_state(store, state)
-    return report
+            found.append(job)
+    return found
+
+
+def read_pages(found: list[Job | Pending], report: SyncReport, reporter: Reporter
+               ) -> list[Job]:
+    """The Jobs, once each text being read is an Article (a text that cannot be read fails
+    its entry alone)."""
+    from concurrent.futures import BrokenExecutor
+
+    jobs: list[Job] = []
+    for item in found:
+        if isinstance(item, Job):
+            jobs.append(item)
+            continue
+        try:
+            article = item.article.result()
+        except (AudioguideError, BrokenExecutor) as exc:
+            _failed(report, item.entry.link, exc, reporter)
+            continue
+        jobs.append(Job(item.entry, with_entry(article, item.entry, item.from_feed),
+                        item.record))
+    return jobs
 
 
 def fetch_pages(entries: list[Entry], state: State, settings: Settings, present: set[str]
@@ -242,9 +277,11 @@ def meta_hash(entry: Entry, settings: Settings) -> str:
 
 
 def examine(entry: Entry, record: Record | None, settings: Settings, present: set[str],
-            got: Fetched | SourceError | None = None) -> Job | None:
-    """None when the entry is unchanged, else the Job that builds it; AudioguideError (one
-    line) when it cannot be read. `got` is the page already downloaded (fetch_pages)."""
+            got: Fetched | SourceError | None = None, readers: Readers | None = None
+            ) -> Job | Pending | None:
+    """None when the entry is unchanged, else the Job that builds it (a Pending while its
+    text is read by `readers`); AudioguideError (one line) when it cannot be read. `got` is
+    the page already downloaded (fetch_pages)."""
     if entry.problem:
         raise SourceError(entry.problem)
     meta = meta_hash(entry, settings)
@@ -253,8 +290,9 @@ def examine(entry: Entry, record: Record | None, settings: Settings, present: se
         body = sha(entry.content)
         if same is not None and same.body == body:
             return None
-        article = read_text(entry.content, entry.content_format, entry.link, settings)
-        return Job(entry, with_entry(article, entry, from_feed=True), Record("", body, meta))
+        readers = readers or Readers(settings, workers=1)
+        return Pending(entry, readers.read(entry.content, entry.content_format, entry.link),
+                       Record("", body, meta), from_feed=True)
     if entry.path is not None:
         body = sha(Path(entry.path).read_bytes()[: MAX_BYTES + 1])
         if same is not None and same.body == body:
@@ -264,16 +302,16 @@ def examine(entry: Entry, record: Record | None, settings: Settings, present: se
         return Job(entry, article, Record("", body, meta))
     if isinstance(got, SourceError):
         raise got
-    return examine_page(entry, same, meta, settings, got)
+    return examine_page(entry, same, meta, readers or Readers(settings, workers=1), got)
 
 
-def examine_page(entry: Entry, same: Record | None, meta: str, settings: Settings,
-                 got: Fetched | None = None) -> Job | None:
+def examine_page(entry: Entry, same: Record | None, meta: str, readers: Readers,
+                 got: Fetched | None = None) -> Pending | None:
     """A linked page: a conditional GET when the last build of it is still good (done here
     unless fetch_pages did it)."""
     assert entry.url is not None
     if got is None:
-        got = fetch_conditional(entry.url, settings.timeout, MAX_BYTES,
+        got = fetch_conditional(entry.url, readers.settings.timeout, MAX_BYTES,
                                 etag=same.etag if same else None,
                                 last_modified=same.last_modified if same else None)
     if got.status == 304 and same is not None:
@@ -282,10 +320,8 @@ def examine_page(entry: Entry, same: Record | None, meta: str, settings: Setting
     if same is not None and same.body == body:
         same.etag, same.last_modified = got.etag, got.last_modified
         return None
-    text = decode_bytes(got.body, entry.url)
-    article = read_text(text, got.fmt or sniff_format(text), entry.url, settings)
-    return Job(entry, with_entry(article, entry, from_feed=False),
-               Record("", body, meta, got.etag, got.last_modified))
+    return Pending(entry, readers.read(got.body, got.fmt, entry.url),
+                   Record("", body, meta, got.etag, got.last_modified), from_feed=False)
 
 
 def with_entry(article: Article, entry: Entry, from_feed: bool) -> Article:
@@ -340,9 +376,8 @@ def _outcomes(jobs: list[Job], settings: Settings, output: Output,
     if settings.ray_address:
         from .cluster import build_on_ray
 
-        assert output.local is not None  # sync() refuses --ray with object storage
-        for index, outcome in build_on_ray([job.article for job in jobs], settings,
-                                           output.local, reporter):
+        for index, outcome in build_on_ray([job.article for job in jobs], settings, output,
+                                           reporter):
             yield jobs[index], outcome
         return
     taken: set[str] = set()

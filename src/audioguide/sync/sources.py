@@ -24,12 +24,13 @@ from urllib.parse import urljoin, urlsplit
 
 from ..errors import SourceError
 from ..readers import MAX_BYTES, expand_sources, is_url, sniff_format
-from ..readers.fetch import TYPES, Fetched, fetch_conditional
+from ..readers.fetch import TYPES, Fetched, _check_scheme, _headers, fetch_conditional
 from ..settings import Settings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    import requests
     from lxml import etree
 
 XML_TYPES = {
@@ -213,6 +214,7 @@ PARALLEL = 16  # pages downloaded at once
 PER_HOST = 4  # of which at most this many from one host
 RETRIES = 3  # a 429 or 503 answer is retried this many times
 LONGEST_WAIT = 120.0  # seconds: a longer Retry-After or crawl-delay fails the entry (next sync)
+DRAIN_BYTES = 64 * 1024  # a redirect's or 304's body read to keep its connection open
 ROBOTS_AFTER = 8  # robots.txt is read for a host with more pages than this in one run
 
 
@@ -288,6 +290,8 @@ class Fetcher:
         self.hosts: dict[str, Host] = {}
         self.lock = threading.Lock()
         self.crowded: set[str] = set()  # hosts whose robots.txt is read
+        self.local = threading.local()  # each download thread's own session (keep-alive)
+        self.sessions: list[requests.Session] = []
 
     def fetch_all(self, requests: list[PageRequest | None]
                   ) -> Iterator[Fetched | SourceError | None]:
@@ -299,13 +303,37 @@ class Fetcher:
         counts = Counter(_host_key(r.url) for r in requests if r is not None)
         self.crowded = {host for host, count in counts.items() if count > ROBOTS_AFTER}
         pending: deque[Future[Fetched | SourceError] | None] = deque()
-        with ThreadPoolExecutor(self.parallel, thread_name_prefix="audioguide-fetch") as pool:
-            for request in requests:
-                pending.append(None if request is None else pool.submit(self._safe, request))
-                while len(pending) > 4 * self.parallel:
+        try:
+            with ThreadPoolExecutor(self.parallel,
+                                    thread_name_prefix="audioguide-fetch") as pool:
+                for request in requests:
+                    pending.append(None if request is None
+                                   else pool.submit(self._safe, request))
+                    while len(pending) > 4 * self.parallel:
+                        yield _result(pending.popleft())
+                while pending:
                     yield _result(pending.popleft())
-            while pending:
-                yield _result(pending.popleft())
+        finally:
+            self.close()
+
+    def session(self) -> requests.Session:
+        """This thread's session: its connections are kept open between the pages it asks
+        for (one TCP and TLS handshake per host and thread, not one per page)."""
+        session = getattr(self.local, "session", None)
+        if session is None:
+            from ..http_session import open_session
+
+            session = self.local.session = open_session(self.timeout,
+                                                        pool_size=self.per_host)
+            with self.lock:
+                self.sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        with self.lock:
+            sessions, self.sessions = self.sessions, []
+        for session in sessions:
+            session.close()
 
     def _safe(self, request: PageRequest) -> Fetched | SourceError:
         try:
@@ -330,7 +358,7 @@ class Fetcher:
         for attempt in range(RETRIES + 1):
             try:
                 with host.turn():
-                    return fetch_page(request, self.timeout)
+                    return fetch_page(request, self.timeout, self.session())
             except Busy as busy:
                 wait = busy.wait if busy.wait is not None else float(2**attempt)
                 if attempt == RETRIES or wait > LONGEST_WAIT:
@@ -348,31 +376,55 @@ def _host_key(url: str) -> str:
     return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
 
 
-def fetch_page(request: PageRequest, timeout: float) -> Fetched:
-    """readers.fetch's conditional GET (same checks and limits), with 429 and 503 as Busy."""
+def fetch_page(request: PageRequest, timeout: float,
+               session: requests.Session | None = None) -> Fetched:
+    """readers.fetch's conditional GET (same checks and limits), with 429 and 503 as Busy;
+    on `session` (kept open for the next page) when given, else on a session of its own."""
     from ..http_session import open_session
-    from ..readers.fetch import MAX_REDIRECTS, _answer, _check_scheme, _get, _headers
 
-    url = request.url
-    _check_scheme(url, url)
+    if session is None:
+        with open_session(timeout) as own:
+            return fetch_page(request, timeout, own)
+    _check_scheme(request.url, request.url)
+    headers = _headers(request.etag, request.last_modified)
+    for name in ("If-None-Match", "If-Modified-Since"):  # the last page's validators go
+        session.headers.pop(name, None)
+    session.headers.update(headers)
+    return _follow(session, request.url, timeout)
+
+
+def _follow(session: requests.Session, url: str, timeout: float) -> Fetched:
+    """The GET and its redirects (MAX_REDIRECTS at most, http(s) only)."""
+    from ..readers.fetch import MAX_REDIRECTS, _answer, _get
+
     deadline = time.monotonic() + 4 * timeout
     current = url
-    with open_session(timeout, _headers(request.etag, request.last_modified)) as session:
-        for _ in range(MAX_REDIRECTS + 1):
-            response = _get(session, current, url, timeout)
-            with response:
-                if response.is_redirect:
-                    current = urljoin(current, response.headers.get("Location", ""))
-                    _check_scheme(current, url)
-                    continue
-                if response.status_code in (429, 503):
-                    wait = retry_after(response.headers.get("Retry-After"))
-                    raise Busy(f"{url}: the server answered {response.status_code} (busy)"
-                               + (f" and asked to wait {wait:.0f} s" if wait else "")
-                               + "; the next sync tries again", wait)
-                return _answer(response, url, max_bytes=MAX_BYTES, deadline=deadline,
-                               timeout=timeout, kinds=TYPES)
+    for _ in range(MAX_REDIRECTS + 1):
+        response = _get(session, current, url, timeout)
+        with response:
+            if response.is_redirect:
+                _drain(response)
+                current = urljoin(current, response.headers.get("Location", ""))
+                _check_scheme(current, url)
+                continue
+            if response.status_code in (429, 503):
+                wait = retry_after(response.headers.get("Retry-After"))
+                raise Busy(f"{url}: the server answered {response.status_code} (busy)"
+                           + (f" and asked to wait {wait:.0f} s" if wait else "")
+                           + "; the next sync tries again", wait)
+            got = _answer(response, url, max_bytes=MAX_BYTES, deadline=deadline,
+                          timeout=timeout, kinds=TYPES)
+            if got.status == 304:
+                _drain(response)
+            return got
     raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; check the address")
+
+
+def _drain(response: requests.Response) -> None:
+    """Read the (small) rest of an answer, so its connection goes back to the pool instead of
+    being closed; a long one is left and its connection closed."""
+    with contextlib.suppress(Exception):
+        response.raw.read(DRAIN_BYTES, decode_content=False)
 
 
 def robots_delay(url: str, timeout: float) -> float | None:
