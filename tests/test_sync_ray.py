@@ -45,8 +45,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def ray_cluster():
-    """`ray start --head` on 127.0.0.1 with 2 CPUs; only the processes it started are ended."""
+def s3_server():
+    """moto's S3 server on 127.0.0.1 for the module: the AWS_* variables that reach it."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(s3_server):
+    """`ray start --head` on 127.0.0.1 with 2 CPUs; only the processes it started are ended.
+    The node's environment has the S3 endpoint and credentials (as a real node's would: its
+    own variables, profile or role), so its workers reach the bucket without the driver
+    sending them anything."""
     port = _free_port()
     temp = tempfile.mkdtemp(prefix="agray", dir="/tmp")  # Ray's socket paths must stay short
     ray_exe = Path(sys.executable).with_name("ray")
@@ -54,7 +70,8 @@ def ray_cluster():
         [str(ray_exe), "start", "--head", "--block", "--port", str(port), "--num-cpus", "2",
          "--node-ip-address", "127.0.0.1", "--include-dashboard=false",
          "--disable-usage-stats", "--temp-dir", temp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env={**os.environ, **s3_server})
     address = f"127.0.0.1:{port}"
     try:
         _wait_for(address, head)
@@ -171,23 +188,21 @@ def test_sync_on_ray_equals_the_local_sync(ray_cluster, tmp_path):
 
 
 @pytest.fixture
-def s3(monkeypatch):
-    """moto's S3 server on 127.0.0.1 with a bucket `clips`; its URL."""
-    from moto.server import ThreadedMotoServer
+def s3(s3_server, monkeypatch):
+    """The module's S3 server emptied, with a bucket `clips`, and this process's AWS_*
+    variables set to reach it; a boto3 client."""
+    import urllib.request
 
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1",
-                        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}.items():
-        monkeypatch.setenv(name, value)
     import boto3
 
+    reset = urllib.request.Request(f"{s3_server['AWS_ENDPOINT_URL']}/moto-api/reset",
+                                   method="POST")
+    urllib.request.urlopen(reset, timeout=10).close()
+    for name, value in s3_server.items():
+        monkeypatch.setenv(name, value)
     client = boto3.client("s3")
     client.create_bucket(Bucket="clips")
-    yield client
-    server.stop()
+    return client
 
 
 def test_cache_entries_on_s3_are_whole_and_verified(s3):
@@ -230,6 +245,72 @@ def test_sync_with_the_cache_on_s3(s3, tmp_path):
         assert timings(tmp_path / "two") == timings(tmp_path / "one")
     finally:
         blog.close()
+
+
+# -- the episodes on S3, written by the Ray workers --------------------------------------------
+
+
+def download(s3, bucket: str, prefix: str, folder: Path) -> Path:
+    """Every object under `prefix` into `folder`, to read it as an output folder."""
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{prefix}/"):
+        for item in page.get("Contents", []):
+            target = folder / item["Key"].removeprefix(f"{prefix}/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(bucket, item["Key"], str(target))
+    return folder
+
+
+def versions(s3, bucket: str) -> list[tuple]:
+    """Every version and delete marker of a versioned bucket: any PUT or DELETE adds one."""
+    found = s3.list_object_versions(Bucket=bucket)
+    return sorted((v["Key"], v["VersionId"], v.get("ETag", "")) for v in
+                  [*found.get("Versions", []), *found.get("DeleteMarkers", [])])
+
+
+def versioned_bucket(s3, name: str) -> None:
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
+def test_sync_to_s3_on_ray_equals_the_local_sync(ray_cluster, s3, articles, tmp_path):
+    """The workers upload the episodes (their endpoint and credentials from their node's own
+    environment), the driver the feed: equal to a local sync sharing the clip cache, every
+    folder a whole episode; a second run sends nothing (the bucket keeps versions: a PUT or a
+    DELETE would add one)."""
+    from test_sync import feed_items
+
+    versioned_bucket(s3, "pod")
+    cache = str(tmp_path / "cache")
+    local = tmp_path / "local"
+    code, report, err = run_sync(str(articles), local, "--cache-url", cache)
+    assert (code, report["built"]) == (0, 3), err
+    command = (str(articles), "s3://pod/care", "--ray", ray_cluster, "--cache-url", cache)
+    code, report, err = run_sync(*command)
+    assert (code, report["built"], report["failed"]) == (0, 3, []), err
+    got = download(s3, "pod", "care", tmp_path / "from-s3")
+    assert timings(got) == timings(local)
+    # the same items (a date the article lacks is its build's time: not compared)
+    items = [sorted((i["title"], i["guid"]) for i in feed_items(out)) for out in (got, local)]
+    assert len(items[0]) == 3 and items[0] == items[1]
+    folders = {p.name for p in got.iterdir() if p.is_dir()}
+    assert len(folders) == 3 and all((got / f / "episode.json").is_file() for f in folders)
+    for episode in read_series(got):  # every clip from the shared cache: built by the workers
+        assert Manifest.read(got / episode.slug).stats.synthesized == 0
+    before = versions(s3, "pod")
+    code, report, err = run_sync(*command)
+    assert (code, report["built"], report["unchanged"], report["failed"]) == (0, 0, 3, []), err
+    assert versions(s3, "pod") == before
+
+
+def test_build_to_s3_on_ray_equals_the_local_build(ray_cluster, s3, articles, tmp_path):
+    versioned_bucket(s3, "pod")
+    cache, source = str(tmp_path / "cache"), str(articles / "drain.txt")
+    local = _build(source, "-o", str(tmp_path / "local"), "--cache-url", cache)
+    assert local.returncode == 0, local.stderr
+    remote = _build(source, "-o", "s3://pod/one", "--ray", ray_cluster, "--cache-url", cache)
+    assert remote.returncode == 0, remote.stderr
+    got = download(s3, "pod", "one", tmp_path / "from-s3")
+    assert len(timings(got)) == 1 and timings(got) == timings(tmp_path / "local")
 
 
 def test_ray_address_that_answers_nothing(articles, tmp_path):

@@ -6,30 +6,39 @@ one process with N threads). The driver reads the articles, chooses every episod
 (so two workers never pick the same new folder), hands out one article at a time to whichever
 actor is free, and writes the feed once at the end (sync does that).
 
-What the workers share: the output folder, at the same path on every machine (a network
-folder; on one machine, any folder), and the clip cache: settings.cache_url (a network folder,
-s3://, gs://; cache.py) or, without one, the driver's cache folder, which must then be shared
-too. Every node needs audioguide and its engine installed.
+What the workers share: the output, either a folder at the same path on every machine (a
+network folder; on one machine, any folder) or object storage (-o s3://..., gs://...: each
+worker stages its episode in its own temporary folder and uploads it whole, the audio first and
+the manifest last, as a local sync does; outdir.Output), and the clip cache: settings.cache_url
+(a network folder, s3://, gs://; cache.py) or, without one, the driver's cache folder, which
+must then be shared too. Every node needs audioguide and its engine installed, and for object
+storage its own credentials (environment, profile or instance role): nothing secret goes
+through Ray.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import re
 import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ..errors import AudioguideError, EngineUnavailable
+from ..manifest import MANIFEST_FILE
 from ..models import Article, EpisodeResult
-from ..outdir import STAGING_SUFFIX, choose_slug, clean_stale_staging, prepare_output_dir
+from ..outdir import STAGING_SUFFIX, Output, clean_stale_staging
 from ..pipeline import Builder, Reporter
 from ..settings import Settings
+from ..store import is_url
 
 if TYPE_CHECKING:
     from ray import ObjectRef
@@ -44,17 +53,55 @@ CLOSE_TIMEOUT_S = 60.0
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours Ray puts in tracebacks
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where the workers write: the output's location (a folder's absolute path, or a URL) and
+    the driver's identity -> folder index, put in Ray's object store once (not sent per build).
+    No credentials: each node finds its own."""
+
+    location: str
+    index: ObjectRef[dict[str, str]]
+
+
+class PlannedOutput(Output):
+    """A worker's output: each build goes to the folder the driver planned (`planned`), so two
+    workers never take the same new folder and a retry goes where the lost build went."""
+
+    planned = ""
+
+    def choose_slug(self, article: Article, taken: set[str]) -> str:
+        return self.planned or super().choose_slug(article, taken)
+
+
 class EpisodeWorker:
-    """A Ray actor: one Builder (one loaded voice) for the actor's life."""
+    """A Ray actor: one Builder (one loaded voice) for the actor's life, and one Output per
+    location it writes to."""
 
     def __init__(self, settings: Settings):
         self.builder = Builder(settings)
+        self.outputs: dict[str, PlannedOutput] = {}
+        # Staging folders for object storage sit in this node's temporary folder: remove those
+        # of dead workers here (a process killed mid-build), never a live one's.
+        clean_stale_staging(Path(tempfile.gettempdir()), older_than_s=math.inf)
 
-    def build(self, article: Article, output_dir: str, taken: list[str]) -> EpisodeResult | str:
+    def build(self, article: Article, where: Where, slug: str) -> EpisodeResult | str:
+        """Build `article` into the episode folder `slug` (the driver's plan)."""
         try:
-            return self.builder.build(article, Path(output_dir), set(taken))
+            output = self._output(where)
+            output.planned = slug
+            try:
+                return self.builder.build(article, output, set())
+            finally:
+                output.planned = ""
         except AudioguideError as exc:
             return " ".join(str(exc).split())
+
+    def _output(self, where: Where) -> PlannedOutput:
+        if where.location not in self.outputs:
+            opened = PlannedOutput.open(where.location, _ray().get(where.index))
+            assert isinstance(opened, PlannedOutput)
+            self.outputs[where.location] = opened
+        return self.outputs[where.location]
 
     def ready(self) -> bool:
         """Answers once the actor is placed and its Builder made."""
@@ -106,52 +153,68 @@ def _reachable(address: str, timeout: float = 5.0) -> None:
 def worker_settings(settings: Settings) -> Settings:
     """The settings each actor builds with: one engine job, absolute paths, a named cache."""
     cache_dir = None if settings.cache_url else settings.resolved_cache_dir().resolve()
+    output_dir = settings.output_dir
+    if not is_url(output_dir):
+        output_dir = Path(output_dir).resolve()
     return settings.with_(ray_address=None, jobs=settings.jobs or 1, cache_dir=cache_dir,
-                          output_dir=Path(settings.output_dir).resolve())
+                          output_dir=output_dir)
 
 
-def plan_slugs(articles: list[Article], output_dir: Path) -> list[str]:
+def plan_slugs(articles: list[Article], output: Output) -> list[str]:
     """Every article's episode folder, chosen by the driver as a local build would."""
     taken: set[str] = set()
     slugs = []
     for article in articles:
-        slug = choose_slug(output_dir, article, taken)
+        slug = output.choose_slug(article, taken)
         taken.add(slug)
         slugs.append(slug)
     return slugs
 
 
-def build_on_ray(articles: list[Article], settings: Settings, output_dir: Path,
+def location_of(output: Output) -> str:
+    """The output as every worker opens it: a folder's absolute path, or the URL."""
+    return str(output.local.resolve()) if output.local is not None else output.store.url
+
+
+def build_on_ray(articles: list[Article], settings: Settings, output: Output | Path | str,
                  reporter: Reporter | None = None) -> Iterator[tuple[int, EpisodeResult | str]]:
-    """(index of the article, its EpisodeResult or a one-line error) as episodes finish."""
+    """(index of the article, its EpisodeResult or a one-line error) as episodes finish.
+    `output` is the run's Output (or a folder or URL to open); it learns of every episode the
+    workers write, as it would of its own."""
     assert settings.ray_address
     ray = _ray()
+    if not isinstance(output, Output):
+        output = Output.open(output)
     started = connect(settings.ray_address)
     try:
-        yield from _run_actors(ray, articles, settings, Path(output_dir).resolve(), reporter)
+        yield from _run_actors(ray, articles, settings, output, reporter)
     finally:
         if started:
             ray.shutdown()
 
 
-def _run_actors(ray: ModuleType, articles: list[Article], settings: Settings, output_dir: Path,
+def _run_actors(ray: ModuleType, articles: list[Article], settings: Settings, output: Output,
                 reporter: Reporter | None) -> Iterator[tuple[int, EpisodeResult | str]]:
-    slugs = plan_slugs(articles, output_dir)
+    slugs = plan_slugs(articles, output)
     count = max(1, min(len(articles), int(ray.cluster_resources().get("CPU", 1))))
     if reporter:
         reporter.status(f"Ray: {len(articles)} episodes on {count} workers")
     actor_class = ray.remote(num_cpus=1)(EpisodeWorker)
     made = worker_settings(settings)
-    dispatch = _Dispatch(ray, articles, slugs, output_dir, lambda: actor_class.remote(made),
+    where = Where(location_of(output), ray.put(output.index()))
+    dispatch = _Dispatch(ray, articles, slugs, where, lambda: actor_class.remote(made),
                          reporter or Reporter())
     try:
         for _ in range(count):
             dispatch.start_actor()
-        yield from dispatch.outcomes()
+        for index, outcome in dispatch.outcomes():
+            if not isinstance(outcome, str) and not outcome.skipped:
+                output._saw(slugs[index], articles[index].identity)  # written by a worker
+            yield index, outcome
     finally:
         dispatch.close()
         if dispatch.lost:
-            _clean_after_loss(ray, output_dir)
+            _clean_after_loss(ray, output, [slugs[n] for n in sorted(dispatch.lost_builds)])
 
 
 class _Dispatch:
@@ -169,9 +232,9 @@ class _Dispatch:
     """
 
     def __init__(self, ray: ModuleType, articles: list[Article], slugs: list[str],
-                 output_dir: Path, make_actor: Callable[[], ActorHandle[EpisodeWorker]],
+                 where: Where, make_actor: Callable[[], ActorHandle[EpisodeWorker]],
                  reporter: Reporter):
-        self.ray, self.articles, self.slugs, self.output_dir = ray, articles, slugs, output_dir
+        self.ray, self.articles, self.slugs, self.where = ray, articles, slugs, where
         self.make_actor, self.reporter = make_actor, reporter
         self.queue = deque(range(len(articles)))
         self.attempts = [0] * len(articles)
@@ -180,6 +243,7 @@ class _Dispatch:
         self.idle: list[ActorHandle[EpisodeWorker]] = []
         self.running: dict[ObjectRef[Outcome], tuple[int, ActorHandle[EpisodeWorker]]] = {}
         self.lost = 0  # builds lost with their worker
+        self.lost_builds: set[int] = set()  # the articles whose worker was lost at least once
         self.start_error = ""
         self.waiting_since = time.monotonic()
 
@@ -208,8 +272,7 @@ class _Dispatch:
         while self.queue and self.idle:
             index, actor = self.queue.popleft(), self.idle.pop()
             self.attempts[index] += 1
-            taken = [slug for n, slug in enumerate(self.slugs) if n != index]
-            ref = actor.build.remote(self.articles[index], str(self.output_dir), taken)
+            ref = actor.build.remote(self.articles[index], self.where, self.slugs[index])
             self.running[ref] = (index, actor)
 
     def _stuck(self) -> str:
@@ -239,6 +302,7 @@ class _Dispatch:
             outcome = self.ray.get(ref)
         except _lost_errors(self.ray) as exc:
             self._replace(actor)
+            self.lost_builds.add(index)
             if self.attempts[index] >= MAX_ATTEMPTS:
                 yield index, (f"its Ray worker was lost {MAX_ATTEMPTS} times (last: "
                               f"{_line(exc)}); run again")
@@ -287,22 +351,42 @@ def _line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: " + " ".join(text.split())[:200]
 
 
-def _clean_after_loss(ray: ModuleType, output_dir: Path) -> None:
-    """Remove the staging folders lost workers left (hidden, never an episode): those of dead
-    processes on this machine (clean_stale_staging), and those of hosts whose every Ray node
-    is dead. A killed worker elsewhere would otherwise wait for the age limit."""
-    clean_stale_staging(output_dir)
+def _clean_after_loss(ray: ModuleType, output: Output, lost: list[str]) -> None:
+    """Remove what lost workers left: never an episode, only what no reader takes for one.
+
+    A folder output: the hidden staging folders of dead processes on this machine
+    (clean_stale_staging) and of hosts whose every Ray node is dead (a killed worker elsewhere
+    would otherwise wait for the age limit). Object storage: this machine's dead workers'
+    staging in its temporary folder (other nodes' go with the node, or when a new actor starts
+    there), and the files a lost worker uploaded under a folder (`lost`) that has no manifest
+    now (the audio goes first, the manifest last: files without one are not an episode, and
+    the next run would choose another folder name past them). A retry that succeeded wrote the
+    same names and deleted its folder's other files (outdir.upload_episode)."""
+    if output.local is None:
+        clean_stale_staging(Path(tempfile.gettempdir()), older_than_s=math.inf)
+        for slug in lost:
+            with contextlib.suppress(AudioguideError):
+                if not output.store.exists(f"{slug}/{MANIFEST_FILE}"):
+                    for name in output.store.listing(slug):
+                        output.store.delete(name)
+        return
+    clean_stale_staging(output.local)
+    dead = _dead_hosts(ray)
+    for path in output.local.glob(f".*{STAGING_SUFFIX}"):
+        # outdir.staging_prefix names it .<slug>.<host>-<pid>.<random>.partial
+        match = re.search(r"\.([^.]*)-\d+\.[^.]+" + re.escape(STAGING_SUFFIX) + "$", path.name)
+        if match and match.group(1) in dead:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _dead_hosts(ray: ModuleType) -> set[str]:
+    """The hosts (short names, as staging folders carry them) whose every Ray node is dead."""
     alive: dict[str, bool] = {}
     with contextlib.suppress(Exception):
         for node in ray.nodes():
             host = str(node.get("NodeManagerHostname", "")).split(".")[0][:20]
             alive[host] = alive.get(host, False) or bool(node.get("Alive"))
-    dead = {host for host, up in alive.items() if host and not up}
-    for path in output_dir.glob(f".*{STAGING_SUFFIX}"):
-        # outdir.staging_prefix names it .<slug>.<host>-<pid>.<random>.partial
-        match = re.search(r"\.([^.]*)-\d+\.[^.]+" + re.escape(STAGING_SUFFIX) + "$", path.name)
-        if match and match.group(1) in dead:
-            shutil.rmtree(path, ignore_errors=True)
+    return {host for host, up in alive.items() if host and not up}
 
 
 def build_sources_on_ray(sources: list[str], settings: Settings,
@@ -311,10 +395,10 @@ def build_sources_on_ray(sources: list[str], settings: Settings,
     from ..readers import read_sources
 
     articles = [article for article, _ in read_sources(sources, settings)]
-    output_dir = prepare_output_dir(Path(settings.output_dir))
+    output = Output.open(settings.output_dir)
     results: list[EpisodeResult | None] = [None] * len(articles)
     errors = []
-    for index, outcome in build_on_ray(articles, settings, output_dir, reporter):
+    for index, outcome in build_on_ray(articles, settings, output, reporter):
         if isinstance(outcome, str):
             errors.append(outcome)
         else:
