@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .atomic import write_problem
-from .errors import AudioguideError, OutputError, SettingsError
+from .errors import AudioguideError, OutputError
 from .models import Loudness
 from .settings import ENGINES, FORMATS, ROLE_NAMES, Settings, load_file, validate
 from .store import is_url, local_path
@@ -342,10 +342,6 @@ def _build(sources: list[str], settings: Settings, reporter: Reporter) -> list[E
     """On a Ray cluster (--ray), or here (with the cache --cache-url names, if any)."""
     if settings.ray_address:
         from .sync.cluster import build_sources_on_ray
-
-        if is_url(settings.output_dir):
-            raise SettingsError("--ray builds into a folder every node shares; an object "
-                                "storage -o works without --ray only, for now")
 
         return build_sources_on_ray(sources, settings, reporter)
     from .pipeline import build_episodes
