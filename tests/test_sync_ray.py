@@ -313,6 +313,22 @@ def test_build_to_s3_on_ray_equals_the_local_build(ray_cluster, s3, articles, tm
     assert len(timings(got)) == 1 and timings(got) == timings(tmp_path / "local")
 
 
+def test_after_a_lost_worker_its_uploads_without_a_manifest_go(s3):
+    """What a worker lost mid-upload left (the audio goes first, the manifest last) is never an
+    episode; the driver removes it after the run, so the next run does not choose a new folder
+    name past it. A folder whose build was retried and published stays, as do the others."""
+    from audioguide.outdir import Output
+    from audioguide.sync import cluster
+
+    s3.create_bucket(Bucket="pod")
+    for key in ["p/half/half.mp3", "p/half/half.vtt", "p/whole/whole.mp3",
+                "p/whole/episode.json", "p/other/other.mp3"]:
+        s3.put_object(Bucket="pod", Key=key, Body=b"audio")
+    cluster._clean_after_loss(ray, Output.open("s3://pod/p"), ["half", "whole"])
+    keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket="pod")["Contents"])
+    assert keys == ["p/other/other.mp3", "p/whole/episode.json", "p/whole/whole.mp3"]
+
+
 def test_ray_address_that_answers_nothing(articles, tmp_path):
     result = _build(str(articles), "-o", str(tmp_path / "o"), "--ray",
                     f"127.0.0.1:{_free_port()}")
