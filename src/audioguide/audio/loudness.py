@@ -155,7 +155,9 @@ def sliding_min(values: Samples, width: int) -> Samples:
     radius = width // 2
     total = len(values) + 2 * radius
     total += -total % width
-    padded = np.pad(values, (radius, total - len(values) - radius), mode="edge")
+    padded = np.empty(total, dtype=values.dtype)  # the ends repeated (np.pad's "edge")
+    padded[:radius], padded[radius : radius + len(values)] = values[0], values
+    padded[radius + len(values) :] = values[-1]
     blocks = padded.reshape(-1, width)
     forward = np.minimum.accumulate(blocks, axis=1).ravel()
     backward = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
