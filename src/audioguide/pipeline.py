@@ -36,7 +36,7 @@ from .audio import (
 )
 from .audio.clips import ClipWords, clip_words, resample_clip
 from .cache import ClipCache, clip_key
-from .episode.steps import Outputs, write_outputs
+from .episode.steps import Outputs, start_cover, write_outputs
 from .manifest import (
     BuildSettings,
     BuildStats,
@@ -51,9 +51,12 @@ from .settings import Settings
 from .version import __version__
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .engines.base import Engine
     from .engines.parts import PartsEngine, Request, Synthesizer
     from .engines.roles import RolesEngine
+    from .episode.cover_art import CoverArt
     from .models import Role, Utterance, VoiceCredit
     from .speech import Plan
     from .speech.lexicon import Lexicon
@@ -285,11 +288,13 @@ class Builder:
         episode.stats.seconds = {"read": round(read_seconds, 3),
                                  "plan": round(time.perf_counter() - started, 3)}
         staging = output.staging(episode.slug)
+        cover = start_cover(article, self.settings, staging)  # beside the encode
         try:
             encoded = self._encode_episode(episode, staging)
-            manifest = self._export(episode, encoded, staging)
+            manifest = self._export(episode, encoded, staging, cover)
             output.publish(staging, episode.slug, article.identity)
         finally:
+            cover.exception()  # the cover's thread is done with the folder
             shutil.rmtree(staging, ignore_errors=True)
         return result_from(manifest, folder)
 
@@ -346,7 +351,8 @@ class Builder:
         finally:
             clips.close()
 
-    def _export(self, episode: Episode, encoded: Encoded, staging: Path) -> Manifest:
+    def _export(self, episode: Episode, encoded: Encoded, staging: Path,
+                cover: Future[tuple[CoverArt | None, list[str]]] | None = None) -> Manifest:
         """The timeline, the manifest, every output file, and the manifest itself last."""
         t = time.perf_counter()
         plan, settings, stats = episode.plan, self.settings, episode.stats
@@ -355,7 +361,7 @@ class Builder:
                                   encoded.words, word_speaker(episode.lang, self.lexicon))
         manifest = record(episode, timeline, encoded.loudness, settings)
         write_outputs(manifest, Outputs(staging, episode.article, settings, encoded.path,
-                                        self.report.warn))
+                                        self.report.warn, early_cover=cover))
         stats.seconds["export"] = round(time.perf_counter() - t, 3)
         stats.seconds["total"] = round(sum(stats.seconds.values()), 3)
         manifest.stats = BuildStats(stats.synthesized, stats.cached, episode.engine.jobs,
