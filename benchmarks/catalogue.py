@@ -153,13 +153,16 @@ def main() -> None:
                         help="engine (repeatable; default both)")
     parser.add_argument("--seed", type=int, default=26)
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    parser.add_argument("--src", type=Path, default=ROOT / "src",
+                        help="the code to measure (default: this tree's src/; a copy of it "
+                             "at another commit gives the before of a change)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="audioguide-catalogue-"))
     sources = write_articles(work / "articles", args.n, args.seed)
     # the code measured is a copy of src/ taken now: edits made during the run do not mix in
     src = work / "src"
     shutil.rmtree(src, ignore_errors=True)
-    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(args.src, src, ignore=shutil.ignore_patterns("__pycache__"))
     print(f"{args.n} articles, load average {os.getloadavg()[0]:.2f} at the start", flush=True)
     rows = []
     for engine in args.engine or ["espeak", "piper"]:
