@@ -28,10 +28,12 @@ from ..ffmpeg.binary import ffmpeg_choice, ffmpeg_exe
 from ..ffmpeg.graph import (
     OUTPUT_RATE,
     disk_full,
+    encode_arguments,
     encoder_args,
     encoder_arguments,
     last_line,
     limiter_filter,
+    measure_arguments,
     output_failure,
     read_summary,
 )
@@ -55,27 +57,6 @@ def encoder_command(path: Path, rate: int, fmt: str, bitrate: str,
                     true_peak_db: float) -> list[str]:
     """The chosen ffmpeg with graph.encoder_arguments: reads stdin, encodes and measures."""
     return [ffmpeg_exe(), *encoder_arguments(path, rate, fmt, bitrate, true_peak_db)]
-
-
-def measure_arguments(rate: int, true_peak_db: float) -> list[str]:
-    """The first of the two processes: graph.encoder_arguments' filters (limit at 88.2 kHz,
-    resample to 44.1 kHz, ebur128), the encoder's input written as float32 on stdout."""
-    graph = (f"[0:a]aresample={OUTPUT_RATE * 2},{limiter_filter(true_peak_db)},"
-             f"aresample={OUTPUT_RATE},asplit=2[out][m];"
-             f"[m]ebur128=peak=true:framelog=verbose[measured]")
-    return ["-hide_banner", "-loglevel", "info", "-nostats",
-            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-            "-filter_complex", graph,
-            "-map", "[out]", "-f", "f32le", "pipe:1",
-            "-map", "[measured]", "-f", "null", "-"]
-
-
-def encode_arguments(path: Path, fmt: str, bitrate: str) -> list[str]:
-    """The second process: float32 at 44.1 kHz on stdin, encoded to `path` as
-    graph.encoder_arguments encodes it."""
-    return ["-hide_banner", "-loglevel", "info", "-nostats",
-            "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", "1", "-i", "pipe:0",
-            "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate), "-y", str(path)]
 
 
 def _start(args: list[str], stdin: IO[bytes] | int, stdout: IO[bytes] | int,

@@ -59,37 +59,56 @@ def encoder_args(fmt: str, bitrate: str) -> list[str]:
             "-id3v2_version", "0", "-f", "mp3"]
 
 
+_LIMITED = ("[0:a]aresample={high},{limiter},aresample={rate},asplit=2[out][m];"
+            "[m]ebur128=peak=true:framelog=verbose[measured]")
+_MEASURED = ["-map", "[measured]", "-f", "null", "-"]
+
+
+def _float_input(rate: int) -> list[str]:
+    """Reading float32 mono at `rate` on stdin; the ebur128 summary printed at info level,
+    its per-frame lines (verbose) and progress lines not: the log stays a few kilobytes."""
+    return ["-hide_banner", "-loglevel", "info", "-nostats",
+            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"]
+
+
+def _encoded(path: Path, fmt: str, bitrate: str) -> list[str]:
+    return ["-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate), "-y", str(path)]
+
+
+def limited_arguments(rate: int, true_peak_db: float, output: list[str]) -> list[str]:
+    """ffmpeg's arguments (after the program) reading float32 mono at `rate` on stdin: the
+    audio limited at twice the output rate, resampled to it and written as `output`, and an
+    ebur128 measurement (with true peak) of what was written. The one graph every encode
+    limits with: whole (encoder_arguments), as the first of two processes
+    (measure_arguments) or a part of a long episode (part_arguments)."""
+    graph = _LIMITED.format(high=OUTPUT_RATE * 2, limiter=limiter_filter(true_peak_db),
+                            rate=OUTPUT_RATE)
+    return [*_float_input(rate), "-filter_complex", graph, "-map", "[out]", *output,
+            *_MEASURED]
+
+
 def encoder_arguments(path: Path, rate: int, fmt: str, bitrate: str,
                       true_peak_db: float) -> list[str]:
-    """ffmpeg's arguments (after the program) reading float32 mono at `rate` on stdin: the
-    audio limited at twice the output rate, resampled to it, encoded to `path`, and an ebur128
-    measurement of what the encoder was given. Its summary is printed
-    at info level; its per-frame lines at verbose level are not, nor are progress lines: the
-    log stays a few kilobytes however long the episode."""
-    graph = (f"[0:a]aresample={OUTPUT_RATE * 2},{limiter_filter(true_peak_db)},"
-             f"aresample={OUTPUT_RATE},asplit=2[out][m];"
-             f"[m]ebur128=peak=true:framelog=verbose[measured]")
-    return ["-hide_banner", "-loglevel", "info", "-nostats",
-            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-            "-filter_complex", graph,
-            "-map", "[out]", "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate),
-            "-y", str(path),
-            "-map", "[measured]", "-f", "null", "-"]
+    """Limited, measured and encoded to `path` in one process (the self-test runs this)."""
+    return limited_arguments(rate, true_peak_db, _encoded(path, fmt, bitrate))
+
+
+def measure_arguments(rate: int, true_peak_db: float) -> list[str]:
+    """The first of the encoder's two processes: limited and measured, the encoder's input
+    written as float32 at 44.1 kHz on stdout (encode_arguments reads it)."""
+    return limited_arguments(rate, true_peak_db, ["-f", "f32le", "pipe:1"])
+
+
+def encode_arguments(path: Path, fmt: str, bitrate: str) -> list[str]:
+    """The second process: float32 at 44.1 kHz on stdin, encoded to `path`."""
+    return [*_float_input(OUTPUT_RATE), *_encoded(path, fmt, bitrate)]
 
 
 def part_arguments(path: Path, rate: int, true_peak_db: float) -> list[str]:
-    """One part of a long episode encoded in parts (audio/parts.py): float32 mono at `rate`
-    on stdin, limited and resampled exactly as encoder_arguments does, written as float32
-    at 44.1 kHz to `path` (lossless: the joined parts are the samples one process would give
-    the encoder), with an ebur128 true-peak measurement of the part beside it."""
-    graph = (f"[0:a]aresample={OUTPUT_RATE * 2},{limiter_filter(true_peak_db)},"
-             f"aresample={OUTPUT_RATE},asplit=2[out][m];"
-             f"[m]ebur128=peak=true:framelog=verbose[measured]")
-    return ["-hide_banner", "-loglevel", "info", "-nostats",
-            "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-            "-filter_complex", graph,
-            "-map", "[out]", "-f", "f32le", "-y", str(path),
-            "-map", "[measured]", "-f", "null", "-"]
+    """One part of a long episode encoded in parts (audio/parts.py): limited and measured as
+    encoder_arguments does, written as float32 at 44.1 kHz to `path` (lossless: the joined
+    parts are the samples one process would give the encoder)."""
+    return limited_arguments(rate, true_peak_db, ["-f", "f32le", "-y", str(path)])
 
 
 def joined_arguments(path: Path, fmt: str, bitrate: str) -> list[str]:
@@ -98,12 +117,8 @@ def joined_arguments(path: Path, fmt: str, bitrate: str) -> list[str]:
     additive over parts). No true peak here: the parts measured theirs, and the largest is
     the whole's; the 4x oversampling was the dearest filter of the single-process graph."""
     graph = "[0:a]asplit=2[out][m];[m]ebur128=framelog=verbose[measured]"
-    return ["-hide_banner", "-loglevel", "info", "-nostats",
-            "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", "1", "-i", "pipe:0",
-            "-filter_complex", graph,
-            "-map", "[out]", "-ac", "1", "-ar", str(OUTPUT_RATE), *encoder_args(fmt, bitrate),
-            "-y", str(path),
-            "-map", "[measured]", "-f", "null", "-"]
+    return [*_float_input(OUTPUT_RATE), "-filter_complex", graph, "-map", "[out]",
+            *_encoded(path, fmt, bitrate), *_MEASURED]
 
 
 def _figure(pattern: re.Pattern, text: str) -> float | None:
