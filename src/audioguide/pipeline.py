@@ -180,8 +180,8 @@ class Builder:
 
     def _say_date_order(self, article: Article, plan: Plan, lang: str) -> None:
         """Numeric dates that read either way ("11/7/2024"): say which order was used."""
-        from .speech.dates import ambiguous_dates, day_first
         from .langtag import is_english
+        from .speech.dates import ambiguous_dates, day_first
 
         if not is_english(lang):
             return
