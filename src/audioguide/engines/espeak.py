@@ -68,7 +68,10 @@ class Backend:
     data_parent: str | None = None  # the folder holding espeak-ng-data; None: the library's own
 
 
+@functools.cache
 def _system_library() -> str | None:
+    """The system's libespeak-ng, found once per process (find_library runs `ldconfig -p`:
+    0.3 to 0.5 s of a short espeak build when it ran for every engine made)."""
     found = ctypes.util.find_library("espeak-ng")
     candidates = [found] if found else []
     candidates += ["libespeak-ng.so.1", "libespeak-ng.dylib"]
