@@ -142,7 +142,9 @@ def test_no_click_at_a_join(episodes):
 def test_loudness_over_the_whole_and_true_peak(episodes):
     whole, parts, _ = episodes
     assert parts["loudness"]["integrated_lufs"] == whole["loudness"]["integrated_lufs"]
-    assert parts["loudness"]["true_peak_dbtp"] == whole["loudness"]["true_peak_dbtp"]
+    # the parts' largest true peak against the whole's: equal here on Python 3.11, 0.1 dB apart
+    # (-3.5 against -3.4, figures rounded to 0.1) on 3.10's numpy and ffmpeg
+    assert abs(parts["loudness"]["true_peak_dbtp"] - whole["loudness"]["true_peak_dbtp"]) <= 0.15
     # ebur128 over each final file, decoded: the parts' file measures as the whole's. (Both
     # measure about 0.4 LU under the manifest's figure, taken before the encoder: MP3 drops
     # some high-frequency energy, in either path.)

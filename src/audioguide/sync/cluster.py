@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 3  # builds of one article: the first, and two more after lost workers
 START_TIMEOUT_S = 300.0  # how long articles wait when no actor is placed or left to build them
 TICK_S = 5.0  # how often the driver looks up from ray.wait to check it is not stuck
+START_RETRIES = 3  # actors asked for again after one died before it was ready
 CLOSE_TIMEOUT_S = 60.0
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours Ray puts in tracebacks
 
@@ -245,6 +246,7 @@ class _Dispatch:
         self.lost = 0  # builds lost with their worker
         self.lost_builds: set[int] = set()  # the articles whose worker was lost at least once
         self.start_error = ""
+        self.start_retries = START_RETRIES
         self.waiting_since = time.monotonic()
 
     def start_actor(self) -> None:
@@ -292,7 +294,12 @@ class _Dispatch:
         try:
             self.ray.get(ref)
         except self.ray.exceptions.RayError as exc:
+            # One that died while starting (its node lost, a crash) is asked for again, a
+            # bounded number of times; a worker that cannot start at all fails the articles.
             self.start_error = f"a Ray worker could not start ({_line(exc)})"
+            if self.start_retries > 0 and self.queue:
+                self.start_retries -= 1
+                self.start_actor()
             return
         self.idle.append(actor)
 
