@@ -61,3 +61,18 @@ def test_sync_help_lists_every_reading_option_of_build():
         return {word for word in ("--per-chapter", "--skip", "--keep") if word in text}
 
     assert options("sync") == options("build") == {"--per-chapter", "--skip", "--keep"}
+
+
+def test_a_later_build_option_given_to_sync_rebuilds_once(tmp_path):
+    """--opus (like --no-disclosure and --role-voice) is in each entry's hash when given: a
+    sync of unchanged entries with it rebuilds them once, then reads them as unchanged."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "walls.md").write_text(NOTED, encoding="utf-8")
+    out = tmp_path / "podcast"
+    assert run_sync(str(folder), out)[1]["built"] == 1
+    assert run_sync(str(folder), out)[1]["unchanged"] == 1
+    code, report, err = run_sync(str(folder), out, "--opus")
+    assert (code, report["built"]) == (0, 1), err
+    assert list(out.glob("*/*.opus"))
+    assert run_sync(str(folder), out, "--opus")[1]["unchanged"] == 1

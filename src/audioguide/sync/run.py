@@ -47,6 +47,9 @@ SAVE_EVERY_S = 30.0  # the state is saved during long runs too: a killed run los
 BUILD_FIELDS = ("engine", "voice", "lang", "tld", "slow", "rate", "bitrate", "per_section",
                 "epub", "announce", "intro_summary", "format", "intro", "outro", "lexicon",
                 "image", "target_lufs", "true_peak", "pauses", "skip", "keep", "per_chapter")
+# Settings added since: in the hash only when not at their default, so that entries hashed
+# before them still read as unchanged.
+LATER_FIELDS = ("opus", "disclose", "disclosure", "role_voices")
 
 
 @dataclass
@@ -271,6 +274,9 @@ def sha(data: bytes | str) -> str:
 def meta_hash(entry: Entry, settings: Settings) -> str:
     """The entry's own fields and the settings that change an episode."""
     fields = {name: getattr(settings, name) for name in BUILD_FIELDS}
+    default = Settings()
+    fields.update({name: getattr(settings, name) for name in LATER_FIELDS
+                   if getattr(settings, name) != getattr(default, name)})
     data = {"title": entry.title, "author": entry.author, "date": entry.date,
             "lang": entry.lang, "format": entry.content_format, "settings": fields}
     return sha(json.dumps(data, sort_keys=True, default=str))
