@@ -219,8 +219,8 @@ def slugs(out: Path) -> list[str]:
 def test_first_run_builds_every_entry_and_the_feed(blog, tmp_path):
     out = tmp_path / "podcast"
     code, report, err = run_sync(f"{blog.url}/feed.xml", out)
-    assert (code, report) == (0, {"seen": 3, "built": 3, "unchanged": 0, "kept": 0,
-                                  "failed": []}), err
+    assert (code, report) == (0, {"seen": 3, "built": 3, "unchanged": 0, "not_asked": 0,
+                                  "kept": 0, "failed": []}), err
     items = feed_items(out)
     # newest first by the entry's date (the feed's pubDate: the pages give none)
     assert [i["title"] for i in items] == ["Storing Winter Squash", "Oiling a Bicycle Chain",
@@ -238,6 +238,65 @@ def test_first_run_builds_every_entry_and_the_feed(blog, tmp_path):
         c.text for c in squash.cues)
     assert [c.title for c in squash.chapters][-2:] == ["Cure them", "Keep them cool"]
     assert ("/posts/squash.html", 200) not in blog.log  # never fetched: the feed had it all
+
+
+def test_recheck_asks_a_page_again_only_after_its_window(blog, tmp_path):
+    """--recheck 1d: pages found unchanged within the window are not asked (nothing written);
+    an edit is then seen only without it, or once the window has passed."""
+    out, feed = tmp_path / "podcast", f"{blog.url}/feed.xml"
+    assert run_sync(feed, out)[0] == 0
+    before = tree(out)
+    blog.log.clear()
+    code, report, _ = run_sync(feed, out, "--recheck", "1d")
+    assert (code, report["built"], report["unchanged"], report["not_asked"]) == (0, 0, 3, 2)
+    assert blog.log == [("/feed.xml", 200)] and tree(out) == before
+
+    title, author, sections = POSTS["kettle"]
+    blog.post("kettle", title, author, [*sections, ("Rinse", "Rinse it twice more.")], day=1)
+    assert run_sync(feed, out, "--recheck", "1d")[1]["built"] == 0  # within the window
+    state_file = out / ".audioguide-sync.json"
+    state = json.loads(state_file.read_text())
+    for record in state["entries"].values():  # two days later
+        if "checked" in record:
+            record["checked"] -= 2 * 86400
+    state_file.write_text(json.dumps(state))
+    blog.log.clear()
+    code, report, _ = run_sync(feed, out, "--recheck", "1d")
+    assert (code, report["built"], report["not_asked"]) == (0, 1, 0)
+    assert sorted(blog.log) == [("/feed.xml", 200), ("/posts/bicycle.html", 304),
+                                ("/posts/kettle.html", 200)]
+    stamped = json.loads(state_file.read_text())["entries"]
+    assert all(time.time() - r["checked"] < 600 for r in stamped.values() if "checked" in r)
+    assert len([r for r in stamped.values() if "checked" in r]) == 2  # the two linked pages
+
+
+def test_recheck_window_is_spread_and_follows_the_feeds_updated(tmp_path):
+    from audioguide.sync.run import recently_checked
+    from audioguide.sync.sources import Entry
+    from audioguide.sync.state import Record
+
+    now, day = 1_800_000_000.0, 86400.0
+    windows = []
+    for n in range(200):
+        entry = Entry(link=f"https://example.org/p/{n}", updated="2026-01-01T00:00:00+00:00")
+        record = Record("slug", "b", "m", checked=now, updated=entry.updated)
+        fresh = [recently_checked(record, entry, day, now + hours * 3600)
+                 for hours in range(0, 25)]
+        assert fresh[0] and not fresh[24] and fresh == sorted(fresh, reverse=True)
+        windows.append(fresh.count(True))
+    assert min(windows) >= 12 and len(set(windows)) > 8  # half a day to a day, spread
+    entry = Entry(link="https://example.org/p/1", updated="2026-02-01T00:00:00+00:00")
+    assert not recently_checked(Record("s", "b", "m", checked=now,
+                                       updated="2026-01-01T00:00:00+00:00"), entry, day, now)
+    assert not recently_checked(Record("s", "b", "m"), entry, day, now)  # never stamped
+    assert not recently_checked(None, entry, day, now)
+
+
+def test_recheck_refuses_what_is_not_a_length_of_time(blog, tmp_path):
+    result = runner().invoke(cli, ["sync", f"{blog.url}/feed.xml", "-o", str(tmp_path / "o"),
+                                   "--base-url", BASE, "--recheck", "soon"])
+    assert result.exit_code == 2 and "'soon' is not a length of time" in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_lifecycle_unchanged_new_edited_removed_pruned(blog, tmp_path):
@@ -276,8 +335,8 @@ def test_lifecycle_unchanged_new_edited_removed_pruned(blog, tmp_path):
 
     blog.remove("bicycle")  # removed: kept in the podcast
     code, report, _ = run_sync(feed, out)
-    assert (code, report) == (0, {"seen": 3, "built": 0, "unchanged": 3, "kept": 1,
-                                  "failed": []})
+    assert (code, report) == (0, {"seen": 3, "built": 0, "unchanged": 3, "not_asked": 0,
+                                  "kept": 1, "failed": []})
     assert "Oiling a Bicycle Chain" in [i["title"] for i in feed_items(out)]
     code, report, _ = run_sync(feed, out, "--prune")  # --prune: gone from folder and feed
     assert (code, report["kept"]) == (0, 0)

@@ -349,6 +349,29 @@ def _build(sources: list[str], settings: Settings, reporter: Reporter) -> list[E
     return build_episodes(sources, settings, reporter)
 
 
+class Duration(click.ParamType):
+    """A length of time: seconds, or a number with s, m, h or d ("90", "30m", "12h", "7d")."""
+
+    name = "duration"
+    UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip().lower()
+        unit = self.UNITS.get(text[-1:], None)
+        number = text[:-1] if unit else text
+        try:
+            seconds = float(number) * (unit or 1)
+        except ValueError:
+            seconds = -1.0
+        if not (0 <= seconds < float("inf")):
+            self.fail(f"{value!r} is not a length of time: give seconds, or a number with "
+                      "s, m, h or d (30m, 12h, 7d)", param, ctx)
+        return seconds
+
+
 @cli.command()
 @common_options
 @click.argument("source")
@@ -362,15 +385,19 @@ def _build(sources: list[str], settings: Settings, reporter: Reporter) -> list[E
               help="Remove the episodes of articles that left the source (default: keep).")
 @click.option("--wait", type=click.FloatRange(0, 86400), default=60, show_default=True,
               help="Seconds to wait while another sync of the folder runs.")
+@click.option("--recheck", type=Duration(), default="0", show_default=True,
+              help="Ask a page again only when it was last found unchanged longer ago than "
+                   "this (12h, 7d; each page's window is between half and all of it) or its "
+                   "feed entry changed; 0 asks every page every run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @build_options
 @cluster_options
 @reading_options
 @click.pass_obj
 def sync(ctx: Context, source: str, output_dir: Path | str | None, base_url: str | None,
-         title: str | None, author: str | None, prune: bool, wait: float, as_json: bool,
-         no_cache: bool | None, fmt: str | None, skip: tuple[str, ...], keep: tuple[str, ...],
-         **options: object) -> None:
+         title: str | None, author: str | None, prune: bool, wait: float, recheck: float,
+         as_json: bool, no_cache: bool | None, fmt: str | None, skip: tuple[str, ...],
+         keep: tuple[str, ...], **options: object) -> None:
     """Keep a podcast in step with SOURCE: an RSS or Atom feed, a sitemap.xml (URL or file)
     or a folder of articles. New and edited articles are built, the feed rewritten."""
     from dataclasses import replace
@@ -389,7 +416,8 @@ def sync(ctx: Context, source: str, output_dir: Path | str | None, base_url: str
     disclosure_ready(ctx, settings)
     voice_ready(ctx, settings)
     reporter = Reporter(status=status_printer(ctx), warn=warn_printer(ctx))
-    report = run_sync(source, settings, SyncOptions(prune=prune, wait=wait), reporter)
+    report = run_sync(source, settings, SyncOptions(prune=prune, wait=wait, recheck=recheck),
+                      reporter)
     for failure in report.failed:
         line = failure.error if failure.link in failure.error else (
             f"{failure.link}: {failure.error}")

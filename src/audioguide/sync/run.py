@@ -56,6 +56,9 @@ LATER_FIELDS = ("opus", "disclose", "disclosure", "role_voices")
 class SyncOptions:
     prune: bool = False  # remove the episodes of entries that left the source
     wait: float = 60.0  # seconds to wait for another sync's lock
+    # seconds: a page asked less than this ago (its window is between half and all of it),
+    # whose feed entry is unchanged, is not asked again; 0 asks every page every run
+    recheck: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class SyncReport:
     seen: int = 0
     built: int = 0
     unchanged: int = 0
+    not_asked: int = 0  # of the unchanged: pages not asked again (--recheck)
     kept: int = 0  # episodes whose entries left the source, kept
     pruned: int = 0
     failed: list[Failure] = field(default_factory=list)
@@ -77,12 +81,14 @@ class SyncReport:
 
     def to_json(self) -> dict:
         return {"seen": self.seen, "built": self.built, "unchanged": self.unchanged,
-                "kept": self.kept,
+                "not_asked": self.not_asked, "kept": self.kept,
                 "failed": [{"link": f.link, "error": f.error} for f in self.failed]}
 
     def summary(self) -> str:
         pruned = f", {self.pruned} pruned" if self.pruned else ""
-        return (f"{self.seen} seen, {self.built} built, {self.unchanged} unchanged, "
+        asked = (f" ({self.not_asked} pages not asked again: checked within --recheck)"
+                 if self.not_asked else "")
+        return (f"{self.seen} seen, {self.built} built, {self.unchanged} unchanged{asked}, "
                 f"{self.kept} kept{pruned}, {len(self.failed)} failed; {self.seconds:.2f} s")
 
 
@@ -185,7 +191,7 @@ def _run(entries: list[Entry], settings: Settings, options: SyncOptions, reporte
     report = SyncReport(seen=len(entries))
     with Readers(settings) as readers:
         jobs = read_pages(examine_all(entries, state, settings, present, readers, report,
-                                      reporter), report, reporter)
+                                      reporter, options.recheck), report, reporter)
     changed = build_jobs(jobs, settings, output, reporter, report, state)
     changed = leave_or_prune(entries, state, output, options.prune, report) or changed
     report.feed_written = publish_feed(output, settings, state, changed)
@@ -194,16 +200,28 @@ def _run(entries: list[Entry], settings: Settings, options: SyncOptions, reporte
 
 
 def examine_all(entries: list[Entry], state: State, settings: Settings, present: set[str],
-                readers: Readers, report: SyncReport, reporter: Reporter
+                readers: Readers, report: SyncReport, reporter: Reporter, recheck: float = 0.0
                 ) -> list[Job | Pending]:
     """Every entry examined as its page comes in (failures and unchanged ones counted in
-    `report`); what is to be built, in the entries' order."""
+    `report`); what is to be built, in the entries' order. With `recheck` (seconds), a page
+    asked recently (recently_checked) is not asked again, and each page found the same is
+    stamped with the time."""
     found: list[Job | Pending] = []
-    pages = fetch_pages(entries, state, settings, present)
-    for entry, got in zip(entries, pages, strict=True):
+    now = time.time()
+    fresh = {entry.link for entry in entries if recently_checked(
+        still_good(state.entries.get(entry.link), meta_hash(entry, settings), present),
+        entry, recheck, now)} if recheck > 0 else set()
+    report.not_asked = len(fresh)
+    pages = fetch_pages([entry for entry in entries if entry.link not in fresh], state,
+                        settings, present)
+    for entry in entries:
+        if entry.link in fresh:
+            report.unchanged += 1
+            continue
+        got = next(pages)
         try:
             job = examine(entry, state.entries.get(entry.link), settings, present, got,
-                          readers)
+                          readers, now if recheck > 0 else None)
         except AudioguideError as exc:
             _failed(report, entry.link, exc, reporter)
             continue
@@ -250,6 +268,18 @@ def fetch_pages(entries: list[Entry], state: State, settings: Settings, present:
     return Fetcher(settings.timeout).fetch_all(requests)
 
 
+def recently_checked(record: Record | None, entry: Entry, recheck: float, now: float) -> bool:
+    """True when the entry's page need not be asked again (sync --recheck): its last build
+    is still good (`record`), the page was found the same less than its window ago, and the
+    feed gives the same <updated> for it as then. Each page's window is between half and all
+    of `recheck` seconds, chosen by its link, so that pages built in one run are asked again
+    over several later runs, not all in one."""
+    if record is None or record.checked is None or record.updated != entry.updated:
+        return False
+    spread = 0.5 + 0.5 * int(sha(entry.link)[:8], 16) / 0xFFFFFFFF
+    return 0.0 <= now - record.checked < recheck * spread
+
+
 def still_good(record: Record | None, meta: str, present: set[str]) -> Record | None:
     """The record when its episode is there and was built from these fields and settings."""
     if record is not None and record.slug in present and record.meta == meta:
@@ -273,21 +303,29 @@ def sha(data: bytes | str) -> str:
 
 def meta_hash(entry: Entry, settings: Settings) -> str:
     """The entry's own fields and the settings that change an episode."""
+    data = {"title": entry.title, "author": entry.author, "date": entry.date,
+            "lang": entry.lang, "format": entry.content_format, "settings": None}
+    text = json.dumps(data, sort_keys=True, default=str)
+    # the settings' JSON in place of null: the same text as dumping them inside, made once
+    return sha(text.replace('"settings": null', f'"settings": {_settings_json(settings)}', 1))
+
+
+@functools.lru_cache(maxsize=4)
+def _settings_json(settings: Settings) -> str:
     fields = {name: getattr(settings, name) for name in BUILD_FIELDS}
     default = Settings()
     fields.update({name: getattr(settings, name) for name in LATER_FIELDS
                    if getattr(settings, name) != getattr(default, name)})
-    data = {"title": entry.title, "author": entry.author, "date": entry.date,
-            "lang": entry.lang, "format": entry.content_format, "settings": fields}
-    return sha(json.dumps(data, sort_keys=True, default=str))
+    return json.dumps(fields, sort_keys=True, default=str)
 
 
 def examine(entry: Entry, record: Record | None, settings: Settings, present: set[str],
-            got: Fetched | SourceError | None = None, readers: Readers | None = None
-            ) -> Job | Pending | None:
+            got: Fetched | SourceError | None = None, readers: Readers | None = None,
+            checked_at: float | None = None) -> Job | Pending | None:
     """None when the entry is unchanged, else the Job that builds it (a Pending while its
     text is read by `readers`); AudioguideError (one line) when it cannot be read. `got` is
-    the page already downloaded (fetch_pages)."""
+    the page already downloaded (fetch_pages); `checked_at`, the time to stamp on a page
+    found the same (--recheck)."""
     if entry.problem:
         raise SourceError(entry.problem)
     meta = meta_hash(entry, settings)
@@ -308,26 +346,29 @@ def examine(entry: Entry, record: Record | None, settings: Settings, present: se
         return Job(entry, article, Record("", body, meta))
     if isinstance(got, SourceError):
         raise got
-    return examine_page(entry, same, meta, readers or Readers(settings, workers=1), got)
+    return examine_page(entry, same, meta, readers or Readers(settings, workers=1), got,
+                        checked_at)
 
 
 def examine_page(entry: Entry, same: Record | None, meta: str, readers: Readers,
-                 got: Fetched | None = None) -> Pending | None:
+                 got: Fetched | None = None, checked_at: float | None = None
+                 ) -> Pending | None:
     """A linked page: a conditional GET when the last build of it is still good (done here
-    unless fetch_pages did it)."""
+    unless fetch_pages did it). A page found the same is stamped `checked_at` (when given)."""
     assert entry.url is not None
     if got is None:
         got = fetch_conditional(entry.url, readers.settings.timeout, MAX_BYTES,
                                 etag=same.etag if same else None,
                                 last_modified=same.last_modified if same else None)
-    if got.status == 304 and same is not None:
-        return None
-    body = sha(got.body)
-    if same is not None and same.body == body:
-        same.etag, same.last_modified = got.etag, got.last_modified
+    if same is not None and (got.status == 304 or same.body == sha(got.body)):
+        if got.status != 304:
+            same.etag, same.last_modified = got.etag, got.last_modified
+        if checked_at is not None:
+            same.checked, same.updated = checked_at, entry.updated
         return None
     return Pending(entry, readers.read(got.body, got.fmt, entry.url),
-                   Record("", body, meta, got.etag, got.last_modified), from_feed=False)
+                   Record("", sha(got.body), meta, got.etag, got.last_modified,
+                          checked=time.time(), updated=entry.updated), from_feed=False)
 
 
 def with_entry(article: Article, entry: Entry, from_feed: bool) -> Article:

@@ -55,6 +55,7 @@ class Entry:
     title: str = ""
     author: str = ""
     date: str | None = None  # ISO 8601
+    updated: str | None = None  # when the feed says the entry last changed (Atom <updated>)
     lang: str | None = None
     content: str | None = None  # the full text the feed carries
     content_format: str = "html"  # "html" or "txt"
@@ -351,7 +352,7 @@ def _rss_entry(item: etree._Element, lang: str | None, base: str, number: int) -
     return _entry((_text(link), _text(guid), _text(title)), number, content, "html",
                   author=_text(author), date=_date(found.get("pubDate"),
                                                     found.get(f"{{{DC_NS}}}date")),
-                  lang=lang)
+                  updated=_date(found.get(f"{{{DC_NS}}}date")), lang=lang)  # as feedparser
 
 
 def _atom_entry(entry: etree._Element, lang: str | None, base: str, number: int) -> Entry:
@@ -392,7 +393,7 @@ def _atom_entry(entry: etree._Element, lang: str | None, base: str, number: int)
                   author=_text(_plain(name.text) if name is not None else ""),
                   date=_date(found.get(f"{{{ATOM_NS}}}published"),
                              found.get(f"{{{ATOM_NS}}}updated")),
-                  lang=lang)
+                  updated=_date(found.get(f"{{{ATOM_NS}}}updated")), lang=lang)
 
 
 def _text(value: object) -> str:
@@ -407,12 +408,15 @@ def _feed_entry(entry: Mapping[str, Any], feed_lang: str | None, number: int) ->
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     date = (datetime(*stamp[:6], tzinfo=timezone.utc).isoformat()
             if isinstance(stamp, time.struct_time) else None)
+    changed = dict(entry).get("updated_parsed")  # as given: feedparser's get falls back
+    updated = (datetime(*changed[:6], tzinfo=timezone.utc).isoformat()
+               if isinstance(changed, time.struct_time) else None)
     identity = link or guid or (f"entry:{title}" if title else f"entry {number}")
     problem = None
     if not content:
         problem = _link_problem(link, title or f"entry {number}")
     return Entry(link=identity, url=None if content else link, title=title, author=author,
-                 date=date, lang=content_lang or feed_lang, content=content,
+                 date=date, updated=updated, lang=content_lang or feed_lang, content=content,
                  content_format=fmt, problem=problem)
 
 

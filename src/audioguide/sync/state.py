@@ -7,7 +7,8 @@ fails with one line.
 The state: DIR/.audioguide-sync.json, strict JSON written atomically, and only when it changed
 (a run with nothing new leaves every byte under DIR as it was). Per entry: the episode folder,
 hashes of what was read (the body, and the entry's fields with the build settings), the
-server's ETag and Last-Modified for the next conditional GET. The entries are the identity ->
+server's ETag and Last-Modified for the next conditional GET, and (sync --recheck) when the
+page was last asked and the feed's <updated> for it then. The entries are the identity ->
 folder index too (an entry's link is its article's identity). A missing or damaged state file
 is an empty one: the builds' own fingerprints still keep unchanged episodes untouched.
 
@@ -48,6 +49,8 @@ class Record:
     meta: str  # sha256 of the entry's fields and the build settings
     etag: str | None = None
     last_modified: str | None = None
+    checked: float | None = None  # when its page was last asked and found the same (epoch s)
+    updated: str | None = None  # the feed's <updated> for the entry then
 
 
 @dataclass
@@ -57,13 +60,23 @@ class State:
 
     def to_bytes(self) -> bytes:
         document = {"version": STATE_VERSION, "feed": self.feed,
-                    "entries": {k: asdict(v) for k, v in sorted(self.entries.items())}}
+                    "entries": {k: _record_json(v) for k, v in sorted(self.entries.items())}}
         return (json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)
                 + "\n").encode("utf-8")
 
     def index(self) -> dict[str, str]:
         """identity (the entry's link) -> episode folder."""
         return {link: record.slug for link, record in self.entries.items() if record.slug}
+
+
+def _record_json(record: Record) -> dict:
+    """The record without the fields --recheck adds while they are unset: a state written
+    before them reads back, and is written again, byte for byte."""
+    document = asdict(record)
+    for name in ("checked", "updated"):
+        if document[name] is None:
+            del document[name]
+    return document
 
 
 def load_state(store: Store) -> State:
