@@ -98,15 +98,28 @@ def test_parts_take_the_parts_path_only_when_long():
 
 
 def test_same_audio_length_and_timeline(episodes):
-    whole, parts, _ = episodes
+    whole, parts, ranges = episodes
     a, b = decode(whole["audio"]), decode(parts["audio"])
     assert len(a) == len(b)  # to the sample
     assert parts["duration_ms"] == whole["duration_ms"]
     assert parts["chapters"] == whole["chapters"]
     assert [(c["start_ms"], c["end_ms"], c["words"]) for c in parts["cues"]] == \
            [(c["start_ms"], c["end_ms"], c["words"]) for c in whole["cues"]]
-    # the joins are sample-exact: the decoded audio is the single pass's
-    assert np.max(np.abs(a - b)) < 1e-3
+    # Up to the first join the frames are the single encoder's: the same samples. After it,
+    # each part's own LAME made them from the same samples: equal within MP3's coding noise
+    # (44 dB under the signal here; a part a frame early or late would be under 10 dB).
+    first = int(join_times(whole, ranges)[0] * RATE) - 2 * 1152
+    assert np.array_equal(a[:first], b[:first])
+    assert snr_db(a, b) >= 30
+    assert snr_db(a[:-1152], b[1152:]) < 10  # what one frame off looks like
+
+
+RATE = 44100
+
+
+def snr_db(reference: np.ndarray, other: np.ndarray) -> float:
+    error = np.sqrt(np.mean((reference - other) ** 2))
+    return float(20 * np.log10(np.sqrt(np.mean(reference**2)) / max(error, 1e-12)))
 
 
 def join_times(manifest: dict, ranges: list[range]) -> list[float]:

@@ -121,6 +121,14 @@ def joined_arguments(path: Path, fmt: str, bitrate: str) -> list[str]:
             *_encoded(path, fmt, bitrate), *_MEASURED]
 
 
+def loudness_arguments() -> list[str]:
+    """A long episode's measuring pass when its parts encode their own MP3 frames
+    (audio/parts.py): float32 at 44.1 kHz on stdin, integrated loudness over the whole
+    (ebur128 without its true peak, which the parts measured), nothing written."""
+    return [*_float_input(OUTPUT_RATE), "-filter_complex",
+            "[0:a]ebur128=framelog=verbose[measured]", *_MEASURED]
+
+
 def _figure(pattern: re.Pattern, text: str) -> float | None:
     match = pattern.search(text)
     return float(match.group(1)) if match else None
