@@ -40,10 +40,10 @@ def article_text() -> str:
     return "\n".join(lines)
 
 
-def build(article: Path, out: Path, min_words: int) -> dict:
+def build(article: Path, out: Path, min_words: int, *extra: str) -> dict:
     env = {**os.environ, "AUDIOGUIDE_PARTS_MIN_WORDS": str(min_words)}
     done = subprocess.run([sys.executable, "-m", "audioguide", "build", str(article),
-                           "--engine", "espeak", "-o", str(out)],
+                           "--engine", "espeak", "-o", str(out), *extra],
                           capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     manifest = json.loads(next(out.glob("*/episode.json")).read_text(encoding="utf-8"))
@@ -167,3 +167,18 @@ def test_loudness_over_the_whole_and_true_peak(episodes):
     assert abs(lufs - parts["loudness"]["integrated_lufs"]) <= 1.0
     assert peak <= Settings().true_peak
     assert abs(peak - whole_peak) <= 0.1
+
+
+def test_a_cut_in_a_short_pause_falls_back_to_one_encoder(tmp_path):
+    """A 0.1 s pause between chapters (under SEGMENT_MIN_PAUSE_S) is too short to cut MP3
+    frames in its silence: the parts are joined by one encoder, whose file is the single
+    ffmpeg's, byte for byte."""
+    if usable_cpus() < 2:
+        pytest.skip("one CPU: every episode is one part")
+    article = tmp_path / "essays.txt"
+    article.write_text(article_text(), encoding="utf-8")
+    config = tmp_path / "audioguide.toml"
+    config.write_text("[pauses]\nsection = 100\n", encoding="utf-8")
+    whole = build(article, tmp_path / "whole", 10**9, "--config", str(config))
+    parts = build(article, tmp_path / "parts", 0, "--config", str(config))
+    assert parts["audio"].read_bytes() == whole["audio"].read_bytes()
