@@ -182,3 +182,33 @@ def test_a_cut_in_a_short_pause_falls_back_to_one_encoder(tmp_path):
     whole = build(article, tmp_path / "whole", 10**9, "--config", str(config))
     parts = build(article, tmp_path / "parts", 0, "--config", str(config))
     assert parts["audio"].read_bytes() == whole["audio"].read_bytes()
+
+
+def test_ctrl_c_while_parts_encode_leaves_nothing(tmp_path):
+    """Interrupted while the parts' workers and MP3 encoders run: exit 130 with one line, no
+    episode, no staging folder, no part file left."""
+    import signal
+    import time
+
+    if usable_cpus() < 2:
+        pytest.skip("one CPU: every episode is one part")
+    article = tmp_path / "essays.txt"
+    article.write_text(article_text(), encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "AUDIOGUIDE_PARTS_MIN_WORDS": "0",
+           "AUDIOGUIDE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "-q", "build", str(article),
+                             "--engine", "espeak", "-o", str(out)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any(p.stat().st_size for p in out.rglob(".part-*.mp3") if p.is_file()):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no MP3 part was written"
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("audioguide: interrupted"), err
+    assert list(out.iterdir()) == [], "no episode folder, no staging folder"

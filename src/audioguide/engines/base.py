@@ -74,11 +74,16 @@ def worker_context() -> BaseContext:
 
 
 def exit_with_parent(interval_s: float = 1.0) -> None:
-    """In a worker process: exit as soon as the process that started it is gone (kill -9)."""
+    """In a worker process: exit as soon as the process that started it is gone (kill -9),
+    and leave Ctrl-C to it. The terminal sends SIGINT to the whole group: the build stops
+    its workers itself (pool shutdown, the parts' abort flag), and an idle worker waiting for
+    work would die of it with a traceback on the terminal."""
     import os
+    import signal
     import threading
     import time
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
 
     def watch() -> None:
