@@ -381,3 +381,34 @@ def test_choose_slug_on_a_bare_folder_sees_other_writers(tmp_path):
     _episode(tmp_path / "late-arrival", "https://x.example/late")
     os.utime(tmp_path, ns=(0, time.time_ns() + 10**9))
     assert choose_slug(tmp_path, article, set()) == "late-arrival"
+
+
+def test_an_upload_cut_short_is_taken_over_not_left_beside(s3, tmp_path, monkeypatch):
+    """A machine lost while uploading an episode leaves its audio without its manifest (no
+    reader lists it: the manifest goes last). The next build of that article writes the same
+    folder and removes what the cut upload left; a folder that is not an episode's is never
+    taken over."""
+    monkeypatch.setenv("AUDIOGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    # (a prefix of its own: moto's buckets outlive a test's server)
+    article = tmp_path / "hinge.txt"
+    article.write_text("Quieting a Door Hinge\n\nA squeaking hinge wants oil, not force.\n")
+    slug = "quieting-a-door-hinge"
+    s3.put_object(Bucket="pod", Key=f"cut/{slug}/{slug}.mp3", Body=b"ID3" + bytes(500))
+    s3.put_object(Bucket="pod", Key=f"cut/{slug}/{slug}.old-part.vtt", Body=b"WEBVTT\n")
+    s3.put_object(Bucket="pod", Key="cut/notes/notes.mp3", Body=b"ID3" + bytes(10))
+    s3.put_object(Bucket="pod", Key="cut/notes/my-own-file.txt", Body=b"mine")
+    result = CliRunner().invoke(cli, ["build", str(article), "-o", "s3://pod/cut",
+                                      "--engine", "espeak", "-q"])
+    assert result.exit_code == 0, result.output
+    stored = objects(s3, "cut/")
+    assert f"cut/{slug}/episode.json" in stored and f"cut/{slug}-2/episode.json" not in stored
+    assert len(stored[f"cut/{slug}/{slug}.mp3"]) > 503
+    assert f"cut/{slug}/{slug}.old-part.vtt" not in stored
+    other = tmp_path / "notes.txt"
+    other.write_text("Notes\n\nA folder of someone else's notes is left alone.\n")
+    result = CliRunner().invoke(cli, ["build", str(other), "-o", "s3://pod/cut",
+                                      "--engine", "espeak", "-q"])
+    assert result.exit_code == 0, result.output
+    stored = objects(s3, "cut/")
+    assert stored["cut/notes/my-own-file.txt"] == b"mine"
+    assert "cut/notes-2/episode.json" in stored

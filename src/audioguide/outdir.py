@@ -21,7 +21,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -95,10 +95,13 @@ def choose_slug(output_dir: Path, article: Article, taken: set[str]) -> str:
     return Output.at(output_dir).choose_slug(article, taken)
 
 
-def new_slug(title: str, taken: set[str], present: set[str]) -> str:
+def new_slug(title: str, taken: set[str], present: set[str],
+             reusable: Callable[[str], bool] | None = None) -> str:
+    """A folder name from the title, not taken by this run nor present (unless `reusable`
+    says that present folder may be written over), with -2, -3... when it is."""
     base = slugify(title)
     slug, n = base, 1
-    while slug in taken or slug in present:
+    while slug in taken or (slug in present and not (reusable and reusable(slug))):
         n += 1
         slug = f"{base[:75]}-{n}"
     return slug
@@ -238,9 +241,27 @@ class Output:
                    for name in sorted(self.present()) if not name.startswith("."))
 
     def choose_slug(self, article: Article, taken: set[str]) -> str:
-        """The article's own folder if it was built before, else a new slug from its title."""
+        """The article's own folder if it was built before, else a new slug from its title
+        (on object storage, a folder whose upload was cut short may be that slug again)."""
         slug = self.index().get(article.identity)
-        return slug if slug is not None else new_slug(article.title, taken, self.present())
+        if slug is not None:
+            return slug
+        reusable = self.cut_short if self.local is None else None
+        return new_slug(article.title, taken, self.present(), reusable)
+
+    def cut_short(self, slug: str) -> bool:
+        """Whether the folder `slug` in object storage is an episode whose upload stopped
+        before its manifest (the machine uploading it was lost): no episode.json, an audio
+        file named after the folder, and nothing but an episode's files. Its name is taken
+        again, and the upload replaces what is there (upload_episode removes the rest). A
+        local episode is published by renames, so it is never half there."""
+        if slug in self.index().values():  # an episode, or one named in the sync state
+            return False
+        names = [name.split("/", 1)[1] for name in self.store.listing(slug)]
+        ours = ("cover.png", "cover.jpg", "index.html")
+        return (MANIFEST_FILE not in names
+                and any(name == f"{slug}{suffix}" for name in names for suffix in AUDIO_SUFFIXES)
+                and all(name.startswith(f"{slug}.") or name in ours for name in names))
 
     def manifest(self, slug: str) -> Manifest | None:
         """The episode's manifest, or None when it has none or it cannot be used."""
