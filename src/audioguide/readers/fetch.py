@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -62,18 +62,46 @@ def fetch_conditional(url: str, timeout: float = 15.0, max_bytes: int = 5 * 1024
     from ..http_session import open_session
 
     _check_scheme(url, url)
+    with open_session(timeout, _headers(etag, last_modified)) as session:
+        return follow(session, url, timeout, max_bytes, kinds or TYPES)
+
+
+def follow(session: requests.Session, url: str, timeout: float, max_bytes: int,
+           kinds: dict[str, str], on_answer: Callable[[requests.Response], None] | None = None
+           ) -> Fetched:
+    """The GET of `url` on `session` and its redirects (MAX_REDIRECTS at most, http(s)
+    only), read within 4 x `timeout`. `on_answer` sees the final response first and may
+    raise (the sync's Busy on a 429 or 503). A redirect's or a 304's body is read to its end
+    (when short), so a kept-alive connection serves the next page."""
     deadline = time.monotonic() + 4 * timeout
     current = url
-    with open_session(timeout, _headers(etag, last_modified)) as session:
-        for _ in range(MAX_REDIRECTS + 1):
-            response = _get(session, current, url, timeout)
-            with response:
-                if response.is_redirect:
-                    current = urljoin(current, response.headers.get("Location", ""))
-                    _check_scheme(current, url)
-                    continue
-                return _answer(response, url, max_bytes, deadline, timeout, kinds or TYPES)
+    for _ in range(MAX_REDIRECTS + 1):
+        response = _get(session, current, url, timeout)
+        with response:
+            if response.is_redirect:
+                _drain(response)
+                current = urljoin(current, response.headers.get("Location", ""))
+                _check_scheme(current, url)
+                continue
+            if on_answer is not None:
+                on_answer(response)
+            got = _answer(response, url, max_bytes, deadline, timeout, kinds)
+            if got.status == 304:
+                _drain(response)
+            return got
     raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; check the address")
+
+
+DRAIN_BYTES = 64 * 1024
+
+
+def _drain(response: requests.Response) -> None:
+    """Read the (small) rest of an answer, so its connection goes back to the pool instead of
+    being closed; a long one is left and its connection closed."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        response.raw.read(DRAIN_BYTES, decode_content=False)
 
 
 def _headers(etag: str | None, last_modified: str | None) -> dict[str, str]:

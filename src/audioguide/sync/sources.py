@@ -11,6 +11,7 @@ output folder is touched; a bad entry (no link and no content, a link refused) c
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import threading
@@ -21,11 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..errors import SourceError
 from ..readers import MAX_BYTES, expand_sources, is_url, sniff_format
-from ..readers.fetch import TYPES, Fetched, _check_scheme, _headers, fetch_conditional
+from ..readers.fetch import (
+    TYPES,
+    Fetched,
+    _check_scheme,
+    _headers,
+    fetch_conditional,
+    follow,
+)
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -449,7 +457,6 @@ PARALLEL = 16  # pages downloaded at once
 PER_HOST = 4  # of which at most this many from one host
 RETRIES = 3  # a 429 or 503 answer is retried this many times
 LONGEST_WAIT = 120.0  # seconds: a longer Retry-After or crawl-delay fails the entry (next sync)
-DRAIN_BYTES = 64 * 1024  # a redirect's or 304's body read to keep its connection open
 ROBOTS_AFTER = 8  # robots.txt is read for a host with more pages than this in one run
 
 
@@ -625,41 +632,17 @@ def fetch_page(request: PageRequest, timeout: float,
     for name in ("If-None-Match", "If-Modified-Since"):  # the last page's validators go
         session.headers.pop(name, None)
     session.headers.update(headers)
-    return _follow(session, request.url, timeout)
+    return follow(session, request.url, timeout, MAX_BYTES, TYPES,
+                  on_answer=functools.partial(_busy, request.url))
 
 
-def _follow(session: requests.Session, url: str, timeout: float) -> Fetched:
-    """The GET and its redirects (MAX_REDIRECTS at most, http(s) only)."""
-    from ..readers.fetch import MAX_REDIRECTS, _answer, _get
-
-    deadline = time.monotonic() + 4 * timeout
-    current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        response = _get(session, current, url, timeout)
-        with response:
-            if response.is_redirect:
-                _drain(response)
-                current = urljoin(current, response.headers.get("Location", ""))
-                _check_scheme(current, url)
-                continue
-            if response.status_code in (429, 503):
-                wait = retry_after(response.headers.get("Retry-After"))
-                raise Busy(f"{url}: the server answered {response.status_code} (busy)"
-                           + (f" and asked to wait {wait:.0f} s" if wait else "")
-                           + "; the next sync tries again", wait)
-            got = _answer(response, url, max_bytes=MAX_BYTES, deadline=deadline,
-                          timeout=timeout, kinds=TYPES)
-            if got.status == 304:
-                _drain(response)
-            return got
-    raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects; check the address")
-
-
-def _drain(response: requests.Response) -> None:
-    """Read the (small) rest of an answer, so its connection goes back to the pool instead of
-    being closed; a long one is left and its connection closed."""
-    with contextlib.suppress(Exception):
-        response.raw.read(DRAIN_BYTES, decode_content=False)
+def _busy(url: str, response: requests.Response) -> None:
+    """A 429 or 503 for `url` is Busy: the host waits (Retry-After), the page is asked again."""
+    if response.status_code in (429, 503):
+        wait = retry_after(response.headers.get("Retry-After"))
+        raise Busy(f"{url}: the server answered {response.status_code} (busy)"
+                   + (f" and asked to wait {wait:.0f} s" if wait else "")
+                   + "; the next sync tries again", wait)
 
 
 def robots_delay(url: str, timeout: float) -> float | None:
