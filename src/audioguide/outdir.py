@@ -251,7 +251,7 @@ class Output:
 
     def cut_short(self, slug: str) -> bool:
         """Whether the folder `slug` in object storage is an episode whose upload stopped
-        before its manifest (the machine uploading it was lost): no episode.json, an audio
+        before its manifest (the machine uploading it was lost): no manifest, an audio
         file named after the folder, and nothing but an episode's files. Its name is taken
         again, and the upload replaces what is there (upload_episode removes the rest). A
         local episode is published by renames, so it is never half there."""
