@@ -16,6 +16,7 @@ Pure functions over bytes and files; nothing here runs a process.
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -147,22 +148,17 @@ def crc16(data: bytes | memoryview, crc: int = 0) -> int:
     return _crc_bytes(data[width * count :], total)
 
 
+@functools.cache
 def _word_table() -> NDArray[np.uint16]:
     """The state after two bytes, for every state XOR the two bytes (little-endian): a 16-bit
     CRC's state is exactly the two bytes it takes in, so one lookup does both."""
     import numpy as np
 
-    global _WORDS
-    if _WORDS is None:
-        states = np.arange(1 << 16, dtype=np.uint32)
-        table = np.array(_TABLE, dtype=np.uint32)
-        for _ in range(2):
-            states = (states >> 8) ^ table[states & 0xFF]
-        _WORDS = states.astype(np.uint16)
-    return _WORDS
-
-
-_WORDS: NDArray[np.uint16] | None = None
+    states = np.arange(1 << 16, dtype=np.uint32)
+    table = np.array(_TABLE, dtype=np.uint32)
+    for _ in range(2):
+        states = (states >> 8) ^ table[states & 0xFF]
+    return states.astype(np.uint16)
 
 
 def _crc_bytes(data: bytes | memoryview, crc: int) -> int:
@@ -220,33 +216,37 @@ def rewrite_info(info: InfoFrame, table: SeekTable, padding: int, music_crc: int
 
 
 def join(parts: Sequence[tuple[Path, int | None]], out: IO[bytes]) -> int:
-    """Write the parts' audio frames in order to `out`, each part's first `keep` frames (None:
-    all of them, for the last), behind one Info frame made from the first part's, with the
-    last part's padding. The first frame of every part after the first must not reach into
-    the bit reservoir (FrameError otherwise). Each file is read twice (counted, then copied),
-    one at a time. Returns the number of audio frames."""
+    """Write the parts' audio frames in order to `out` (seekable), each part's first `keep`
+    frames (None: all of them, for the last), behind one Info frame made from the first
+    part's, with the last part's padding. The first frame of every part after the first must
+    not reach into the bit reservoir (FrameError otherwise). Each file is read once, one at a
+    time: the first part's Info frame holds the place of the whole's, written over once every
+    frame is counted. Returns the number of audio frames."""
     if not parts:
         raise FrameError("no parts to join")
+    start = out.tell()
     first: InfoFrame | None = None
-    last: InfoFrame | None = None
     table: SeekTable | None = None
     crc = 0
     for number, (path, keep) in enumerate(parts):
-        info, body = _audio(path, keep, number > 0)
-        first, last = first or info, info
-        table = table or SeekTable(len(info.data))
-        for _, length in frames(body):
+        info, body, lengths = _audio(path, keep, number > 0)
+        if first is None or table is None:
+            first, table = info, SeekTable(len(info.data))
+            out.write(info.data)
+        for length in lengths:
             table.add(length)
         crc = crc16(body, crc)
-    assert first is not None and last is not None and table is not None
-    out.write(rewrite_info(first, table, last.padding, crc))
-    for number, (path, keep) in enumerate(parts):
-        out.write(_audio(path, keep, number > 0)[1])
+        out.write(body)
+    assert first is not None and table is not None
+    end = out.tell()
+    out.seek(start)
+    out.write(rewrite_info(first, table, info.padding, crc))  # the last part's padding
+    out.seek(end)
     return table.frames
 
 
-def _audio(path: Path, keep: int | None, joined: bool) -> tuple[InfoFrame, bytes]:
-    """A part's Info frame and the bytes of the audio frames it keeps."""
+def _audio(path: Path, keep: int | None, joined: bool) -> tuple[InfoFrame, bytes, list[int]]:
+    """A part's Info frame, the bytes of the audio frames it keeps and their lengths."""
     data = path.read_bytes()
     spans = list(frames(data))
     info = info_frame(data[: spans[0][1]]) if spans else None
@@ -258,7 +258,7 @@ def _audio(path: Path, keep: int | None, joined: bool) -> tuple[InfoFrame, bytes
     if joined and audio and main_data_begin(data[audio[0][0] : audio[0][0] + 8]) != 0:
         raise FrameError(f"{path.name}: its first frame uses the bit reservoir")
     end = audio[-1][0] + audio[-1][1] if audio else spans[0][1]
-    return info, data[spans[0][1] : end]
+    return info, data[spans[0][1] : end], [length for _, length in audio]
 
 
 __all__ = ["SAMPLES_PER_FRAME", "FrameError", "InfoFrame", "SeekTable", "crc16", "frames",

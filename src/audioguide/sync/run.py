@@ -304,19 +304,20 @@ def sha(data: bytes | str) -> str:
 def meta_hash(entry: Entry, settings: Settings) -> str:
     """The entry's own fields and the settings that change an episode."""
     data = {"title": entry.title, "author": entry.author, "date": entry.date,
-            "lang": entry.lang, "format": entry.content_format, "settings": None}
-    text = json.dumps(data, sort_keys=True, default=str)
-    # the settings' JSON in place of null: the same text as dumping them inside, made once
-    return sha(text.replace('"settings": null', f'"settings": {_settings_json(settings)}', 1))
+            "lang": entry.lang, "format": entry.content_format,
+            "settings": _settings_fields(settings)}
+    return sha(json.dumps(data, sort_keys=True, default=str))
 
 
 @functools.lru_cache(maxsize=4)
-def _settings_json(settings: Settings) -> str:
+def _settings_fields(settings: Settings) -> dict:
+    """The settings' part of meta_hash, made once per run (not per entry); not to be changed
+    by the caller."""
     fields = {name: getattr(settings, name) for name in BUILD_FIELDS}
     default = Settings()
     fields.update({name: getattr(settings, name) for name in LATER_FIELDS
                    if getattr(settings, name) != getattr(default, name)})
-    return json.dumps(fields, sort_keys=True, default=str)
+    return fields
 
 
 def examine(entry: Entry, record: Record | None, settings: Settings, present: set[str],
@@ -360,14 +361,15 @@ def examine_page(entry: Entry, same: Record | None, meta: str, readers: Readers,
         got = fetch_conditional(entry.url, readers.settings.timeout, MAX_BYTES,
                                 etag=same.etag if same else None,
                                 last_modified=same.last_modified if same else None)
-    if same is not None and (got.status == 304 or same.body == sha(got.body)):
-        if got.status != 304:
+    body = None if got.status == 304 else sha(got.body)
+    if same is not None and (body is None or same.body == body):
+        if body is not None:
             same.etag, same.last_modified = got.etag, got.last_modified
         if checked_at is not None:
             same.checked, same.updated = checked_at, entry.updated
         return None
     return Pending(entry, readers.read(got.body, got.fmt, entry.url),
-                   Record("", sha(got.body), meta, got.etag, got.last_modified,
+                   Record("", body or sha(got.body), meta, got.etag, got.last_modified,
                           checked=time.time(), updated=entry.updated), from_feed=False)
 
 
