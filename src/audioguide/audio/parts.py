@@ -356,9 +356,9 @@ class PartsEncoder:
                     data = handle.read(READ_BYTES)
                     if data:
                         data, rest = rest + data, b""
-                        whole = len(data) // 4 * 4
-                        yield np.frombuffer(data[:whole], dtype="<f4")
-                        rest = data[whole:]
+                        whole = len(data) // 4
+                        yield np.frombuffer(data, dtype="<f4", count=whole)  # not a copy
+                        rest = data[4 * whole :]
                     elif done:
                         break
                     else:
