@@ -398,9 +398,13 @@ def test_play_from_the_keyboard_and_change_speed(browser, site):
     assert page.evaluate(audio_js("audio.paused"))  # no autoplay
     page.keyboard.press("Enter")
     wait(page, audio_js("!audio.paused && audio.currentTime > 0"))
+    # The label follows the media element's play and pause events, which are queued tasks
+    # that may run after `audio.paused` has changed: wait for the label, then read it.
+    wait(page, "document.activeElement.textContent !== 'Listen'")
     assert page.evaluate("document.activeElement.textContent") == "Pause"
     page.keyboard.press("Space")
     wait(page, audio_js("audio.paused"))
+    wait(page, "document.activeElement.textContent !== 'Pause'")
     assert page.evaluate("document.activeElement.textContent") == "Listen"
     page.keyboard.press("Tab")  # the position slider: arrows seek
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Position"
