@@ -35,6 +35,7 @@ from .audio import (
     warm_up,
 )
 from .audio.clips import ClipWords, clip_words, resample_clip
+from .audio.memory import TUNE_AFTER_WORDS
 from .cache import ClipCache, clip_key
 from .episode.steps import Outputs, start_cover, write_outputs
 from .manifest import (
@@ -171,6 +172,7 @@ class Builder:
         self._role_engines: dict[tuple[str, str], Engine] = {}
         self._role_mixers: dict[tuple[str, str], PartsEngine] = {}
         self._warming = False
+        self._words = 0  # spoken words encoded so far (see _tune_allocator)
         self._started: set[int] = set()
         self.lexicon = None
         if settings.lexicon:
@@ -317,10 +319,17 @@ class Builder:
                        fingerprint(article, plan, keys, self.settings, engine),
                        output.manifest(slug), Stats(), mixer, roles)
 
+    def _tune_allocator(self, plan: Plan) -> None:
+        """Fix glibc's mmap threshold (tune_allocator) once this builder has encoded a long
+        episode's worth of words, this one's included: memory stays flat for a long build, and
+        a short one does not pay for mapping every buffer afresh."""
+        self._words += sum(len(u.spoken.split()) for u in plan.utterances)
+        if self._words >= TUNE_AFTER_WORDS:
+            tune_allocator()
+
     def _start(self, engine: Engine) -> None:
         if not self._warming:  # only a build that encodes needs the numeric libraries
             self._warming = True
-            tune_allocator()
             threading.Thread(target=warm_up, daemon=True, name="audioguide-warm-up").start()
         if id(engine) not in self._started:
             engine.start()
@@ -330,6 +339,7 @@ class Builder:
         """Synthesize what the cache lacks and stream every clip, in order, into the encoder."""
         from .engines.parts import requests_of
 
+        self._tune_allocator(episode.plan)
         self._start(episode.engine)
         if episode.mixer is not None:
             episode.mixer.start()

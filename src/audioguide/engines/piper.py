@@ -7,7 +7,6 @@ threads (see benchmarks/run).
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from ..errors import EngineError, EngineUnavailable
 from ..models import Clip, EngineName
 from .base import Engine, exit_with_parent, package_version, pooled_clips, worker_context
 from .ipa import check_lexicon, unknown_symbol
+from .piper_model import aligned_model
 
 if TYPE_CHECKING:
     from piper import AudioChunk, PiperVoice, SynthesisConfig
@@ -53,8 +53,8 @@ def default_voice_files() -> tuple[Path, Path]:
 
 def load_voice(model: Path, config: Path, threads: int | None = None) -> PiperVoice:
     """The voice, its onnxruntime session made once (with `threads`, one of that many threads)
-    from the model patched in memory to give phoneme alignments (word timings) when the onnx
-    package is there; the model as it is otherwise."""
+    from the model patched in memory to give phoneme alignments (word timings: piper_model);
+    the model as it is when it cannot be patched."""
     import numpy  # noqa: F401 - first: onnxruntime's C import of numpy must find it whole
     import onnxruntime
     from piper import PiperVoice
@@ -66,23 +66,14 @@ def load_voice(model: Path, config: Path, threads: int | None = None) -> PiperVo
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # onnxruntime's graph optimizations took 0.3 of the 0.45 s of CPU a worker spends
+        # making its session, and gained nothing: one thread read the sample article in
+        # 41.3 s with them, 41.1 s without (the samples differ by at most 2 in 32768, far
+        # below the voice's own noise, which makes every reading of a sentence different).
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     session = onnxruntime.InferenceSession(aligned_model(model), sess_options=options,
                                            providers=["CPUExecutionProvider"])
     return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
-
-
-def aligned_model(model: Path) -> str | bytes:
-    """The model with piper's alignment output added (bytes), or its path when onnx is
-    missing or the model cannot be patched (then clips come without word timings)."""
-    try:
-        import onnx
-        from piper.patch_voice_with_alignment import add_alignment_output
-    except ImportError:
-        return str(model)
-    graph = onnx.load(str(model))
-    with contextlib.suppress(ValueError):  # already patched, or nothing to expose: as it is
-        add_alignment_output(graph)
-    return graph.SerializeToString()
 
 
 def synth_config(voice: PiperVoice, rate: float) -> SynthesisConfig:
