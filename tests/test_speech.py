@@ -298,3 +298,41 @@ def test_speech_imports_no_heavy_modules():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _as_words_one_by_one(text: str) -> str:
+    """speak_acronyms' word list as it was applied before: one pattern per entry, in order."""
+    import re
+
+    from audioguide.speech import data
+
+    for written, said in data.AS_WORDS.items():
+        text = re.sub(rf"(?<![\w-]){re.escape(written)}(?!\w)", said, text)
+    return text
+
+
+def test_acronyms_said_as_words_in_one_pass_as_one_by_one():
+    """The single pattern over data.AS_WORDS says what a pattern per entry said, on every
+    entry beside the characters that decide a whole word (hyphens, slashes, apostrophes,
+    letters, digits), two entries touching, and entries inside longer ones ("GIFs",
+    "AMOLED", "PETA")."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from audioguide.speech import data
+    from audioguide.speech.english import _as_words
+
+    pieces = st.sampled_from([*data.AS_WORDS, " ", "-", "/", "'", "s", "A", "x", "9", ".", ",",
+                              "AM", "P", "N/", "TL;", "Wi"])
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(st.lists(pieces, max_size=8))
+    def check(parts):
+        text = "".join(parts)
+        assert _as_words().sub(lambda m: data.AS_WORDS[m.group()], text) \
+            == _as_words_one_by_one(text)
+
+    check()
+    for word, said in data.AS_WORDS.items():  # each entry in a sentence
+        assert _as_words().sub(lambda m: data.AS_WORDS[m.group()], f"The {word}, then.") \
+            == f"The {said}, then."

@@ -471,9 +471,17 @@ def speak_acronyms(text: str) -> str:
     "I B M", "CPUs" -> "C P Us", "FBI's" -> "F B I's", "AT&T" -> "A T and T")."""
     text = _QUARTER.sub(lambda m: f"{m.group(1)} {num2words(int(m.group(2)))}", text)
     text = _AMPERSAND_NAME.sub(lambda m: f"{' '.join(m.group(1))} and {' '.join(m.group(2))}", text)
-    for written, said in data.AS_WORDS.items():
-        text = re.sub(rf"(?<![\w-]){re.escape(written)}(?!\w)", said, text)
+    text = _as_words().sub(lambda m: data.AS_WORDS[m.group()], text)
     return _ACRONYM.sub(_acronym, text)
+
+
+@lru_cache(maxsize=1)
+def _as_words() -> re.Pattern:
+    """Every data.AS_WORDS spelling as a whole word, in one pattern (the longest first): one
+    search of each sentence, where a pattern per entry made 93 (speak_acronyms took 4 of the
+    10 s of planning a 100,000-word article)."""
+    spellings = sorted(data.AS_WORDS, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, spellings))})(?!\w)")
 
 
 _SLASH_WORDS = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
