@@ -9,9 +9,9 @@ Faults, chosen by environment variables (none set: the plain command line):
     FAULTKIT_HOLD_AT_REPLACE=N  the Nth os.replace of audioguide.outdir (publishing the
                                 episode) blocks forever before it happens
     FAULTKIT_MARKER=PATH        written (with the hold's name) when a hold starts
-    FAULTKIT_ENOSPC=1           every atomic write (audioguide.atomic) fails with ENOSPC as
-                                it is flushed to disk (for machines where no small tmpfs can
-                                be mounted)
+    FAULTKIT_ENOSPC=1           every durable atomic write (audioguide.atomic) fails with
+                                ENOSPC as it is flushed to disk (for machines where no small
+                                tmpfs can be mounted); the clip cache's are not flushed
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from audioguide.cache import ClipCache, clip_key, decode_entry, encode_entry
+from audioguide.cache import CacheWriter, ClipCache, clip_key, decode_entry, encode_entry
 from audioguide.models import Clip
 
 
@@ -86,3 +86,30 @@ def test_prune_drops_least_recently_used_first(tmp_path):
     assert removed == 1
     assert cache.get("b" * 64) is None and cache.get("a" * 64) is not None
     assert cache.clear()[0] == 2 and cache.info().entries == 0
+
+
+def test_the_writer_stores_every_clip_before_close_returns(tmp_path):
+    """CacheWriter: more clips than its queue holds, each readable once close() returns."""
+    cache = ClipCache(tmp_path)
+    writer = CacheWriter(cache)
+    clips = {clip_key("writer", str(i)): tone(2205 + i) for i in range(CacheWriter.QUEUED * 2)}
+    for key, clip in clips.items():
+        writer.put(key, clip)
+    writer.close()
+    assert len(cache.entries()) == len(clips)
+    assert all(cache.get(key) == clip for key, clip in clips.items())
+    writer.close()  # twice: nothing left to wait for
+
+
+def test_the_writer_gives_up_with_one_warning(tmp_path, monkeypatch):
+    """A failure the cache does not expect (not an OSError) is said once; the clips after it
+    are dropped, and close() still returns."""
+    warnings: list[str] = []
+    cache = ClipCache(tmp_path, warn=warnings.append)
+    monkeypatch.setattr("audioguide.cache.encode_entry", lambda clip: 1 / 0)
+    writer = CacheWriter(cache)
+    for i in range(5):
+        writer.put(clip_key("broken", str(i)), tone())
+    writer.close()
+    assert len(warnings) == 1 and "cannot write the clip cache" in warnings[0]
+    assert cache.entries() == [] and not cache.writable

@@ -27,9 +27,12 @@ _UMASK = _read_umask()  # read once at import: os.umask is process-wide
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+def atomic_open(path: Path, mode: str = "wb", durable: bool = True) -> Iterator[IO[Any]]:
     """A file handle whose contents replace `path` (os.replace) only when the block ends
-    without an exception; otherwise the temporary file is removed and `path` is untouched."""
+    without an exception; otherwise the temporary file is removed and `path` is untouched.
+    `durable`: the contents reach the disk (fsync) before the rename, so that a crash leaves
+    the old file or the new one; a file its reader checks (the clip cache's digests) can skip
+    that wait."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     try:
@@ -39,7 +42,8 @@ def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
                        newline="" if text else None) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -36,7 +36,7 @@ from .audio import (
 )
 from .audio.clips import ClipWords, clip_words, resample_clip
 from .audio.memory import TUNE_AFTER_WORDS
-from .cache import ClipCache, clip_key
+from .cache import CacheWriter, ClipCache, clip_key
 from .episode.steps import Outputs, start_cover, write_outputs
 from .manifest import (
     BuildSettings,
@@ -397,13 +397,14 @@ class ClipSource:
             seen.add(key)
         self.repeats = {key for key, count in Counter(keys).items() if count > 1}
         self._lock = threading.Lock()
+        self._writer = CacheWriter(cache)
         self._generated: Iterator = engine.synthesize_many(
             [spoken[i] for i in self.missing], on_clip=self._keep)
         self._first: list[Clip] = []
         self.seconds = 0.0
 
     def _keep(self, position: int, clip: Clip) -> None:
-        self.cache.put(self.keys[self.missing[position]], clip)
+        self._writer.put(self.keys[self.missing[position]], clip)
         with self._lock:
             self.stats.synthesized += 1
 
@@ -441,9 +442,13 @@ class ClipSource:
         return clip
 
     def close(self) -> None:
+        """Stop the engine's generator, then wait until every clip made is in the cache."""
         close = getattr(self._generated, "close", None)
-        if close:
-            close()
+        try:
+            if close:
+                close()
+        finally:
+            self._writer.close()
 
 
 def encode(clips: ClipSource, episode: Episode, path: Path, settings: Settings,
