@@ -99,6 +99,9 @@ def test_the_writer_stores_every_clip_before_close_returns(tmp_path):
     assert len(cache.entries()) == len(clips)
     assert all(cache.get(key) == clip for key, clip in clips.items())
     writer.close()  # twice: nothing left to wait for
+    late = clip_key("writer", "late")  # a worker's clip after the build stopped waiting
+    writer.put(late, tone(999))
+    assert cache.get(late) == tone(999), "stored at once, not queued for a thread that is gone"
 
 
 def test_the_writer_gives_up_with_one_warning(tmp_path, monkeypatch):

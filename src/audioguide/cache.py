@@ -235,28 +235,42 @@ class CacheWriter:
     def __init__(self, cache: ClipCache):
         self.cache = cache
         self._queue: queue.Queue[tuple[str, Clip] | None] = queue.Queue(maxsize=self.QUEUED)
+        self._closed = False
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name="audioguide-cache-writer")
         self._thread.start()
 
     def put(self, key: str, clip: Clip) -> None:
-        self._queue.put((key, clip))
+        """Queue the clip; once closed (a worker's clip arriving after the build stopped
+        waiting for it), store it here and now."""
+        with self._lock:
+            if not self._closed:
+                self._queue.put((key, clip))
+                return
+        self._store(key, clip)
+
+    def _store(self, key: str, clip: Clip) -> None:
+        if not self.cache.writable:
+            return  # the cache said why once; the rest are dropped
+        try:
+            self.cache.put(key, clip)
+        except Exception as exc:  # noqa: BLE001 - a clip not kept is made again next time
+            self.cache.writable = False
+            self.cache.warn(f"cannot write the clip cache ({exc}); building without "
+                            "saving clips")
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            if not self.cache.writable:
-                continue  # the cache said why once; the rest are dropped
-            try:
-                self.cache.put(*item)
-            except Exception as exc:  # noqa: BLE001 - a clip not kept is made again next time
-                self.cache.writable = False
-                self.cache.warn(f"cannot write the clip cache ({exc}); building without "
-                                "saving clips")
+            self._store(*item)
 
     def close(self) -> None:
-        if self._thread.is_alive():
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             self._queue.put(None)
-            self._thread.join()
+        self._thread.join()
 
 
 class RemoteStore:
