@@ -3,6 +3,7 @@ The session is http_session's: the user's proxies and CA bundle, never .netrc cr
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -98,8 +99,6 @@ DRAIN_BYTES = 64 * 1024
 def _drain(response: requests.Response) -> None:
     """Read the (small) rest of an answer, so its connection goes back to the pool instead of
     being closed; a long one is left and its connection closed."""
-    import contextlib
-
     with contextlib.suppress(Exception):
         response.raw.read(DRAIN_BYTES, decode_content=False)
 
